@@ -1,0 +1,221 @@
+"""Dates and times of purchase: `21/11/26`, `21 NOV 2026`, `2026-11-21`, `14H32`.
+
+`find_dates` / `find_times` read one string; `pick_date` / `pick_time` choose the
+purchase date and time among all the lines of a receipt, keeping away from
+validity, expiry and next-appointment dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from pipeline.parse.text import TextLine, digitize, fold
+
+MIN_YEAR, MAX_YEAR = 2000, 2099
+
+MONTHS = {
+    "JANVIER": 1, "JANV": 1, "JAN": 1, "JANUARY": 1,
+    "FEVRIER": 2, "FEVR": 2, "FEV": 2, "FEB": 2, "FEBRUARY": 2,
+    "MARS": 3, "MAR": 3, "MARCH": 3,
+    "AVRIL": 4, "AVR": 4, "APR": 4, "APRIL": 4,
+    "MAI": 5, "MAY": 5,
+    "JUIN": 6, "JUN": 6, "JUNE": 6,
+    "JUILLET": 7, "JUIL": 7, "JUL": 7, "JULY": 7,
+    "AOUT": 8, "AOU": 8, "AUG": 8, "AUGUST": 8,
+    "SEPTEMBRE": 9, "SEPT": 9, "SEP": 9, "SEPTEMBER": 9,
+    "OCTOBRE": 10, "OCT": 10, "OCTOBER": 10,
+    "NOVEMBRE": 11, "NOV": 11, "NOVEMBER": 11,
+    "DECEMBRE": 12, "DEC": 12, "DECEMBER": 12,
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_SEP = r"(?:\s*[/\-]\s*|\.)"
+
+NUMERIC_DMY = re.compile(
+    rf"(?<![\d.,])(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})(?![\d])(?!,\d)"
+)
+ISO_YMD = re.compile(r"(?<![\d.,])(?P<y>20\d{2})\s*([-/.])\s*(?P<m>\d{1,2})\s*\2\s*(?P<d>\d{1,2})(?!\d)")
+NAMED_MONTH = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})(?:ER)?\s*[-/ .]?\s*(?P<m>{_MONTH_ALT})(?![A-Z])\.?\s*[-/ .,]?\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)"
+)
+MONTH_FIRST = re.compile(
+    rf"(?<![A-Z])(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
+)
+COMPACT_AFTER_LABEL = re.compile(r"DATE\s*:?\s*(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4}|\d{2})(?!\d)")
+
+TIME = re.compile(
+    r"(?<![\d.,:/])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:H]|\.)\s?(?P<mi>[0-5]\d)"
+    r"(?:\s?:\s?(?P<s>[0-5]\d))?(?![\d.,/])(?!\s?%)"
+)
+TIME_RANGE = re.compile(r"^\s?(?:-|A|À)\s?\d{1,2}\s?[H:]")
+
+# Words that make a date on the same line something else than the purchase date.
+NOT_PURCHASE_WORDS = (
+    "VALABLE", "VALIDITE", "VALIDE", "JUSQU", "EXPIR", "EXP ", "EXP.", "EXP:", "LIMITE",
+    "DLC", "DLUO", "A CONSOMMER", "AVANT LE", "OFFRE", "FIN ", "NAISSANCE", "NE LE",
+    "NEE LE", "ECHEANCE", "GARANTIE", "PROCHAIN", "RDV", "RENDEZ", "REEDITE", "REIMPR",
+    "EDITE LE", "UTILISABLE", "RETOUR", "ECHANGE", "PERIODE", "DEPUIS",
+    "ADHESION", "INSCRIPTION",
+)  # fmt: skip
+# Labels printed on the line above a date they qualify (`VALABLE JUSQU'AU :` / `12/12/26`).
+LABEL_ABOVE_WORDS = ("VALABLE", "VALIDITE", "JUSQU", "EXPIR", "LIMITE", "ECHEANCE", "PROCHAIN",
+                     "RDV", "RENDEZ", "NAISSANCE", "A CONSOMMER", "UTILISABLE")  # fmt: skip
+# Words that say "this is when the purchase happened".
+PURCHASE_WORDS = ("DATE", "LE ", "TICKET", "CAISSE", "VENTE", "ACHAT", "HEURE", "TRANSACTION")
+OPENING_HOURS_WORDS = ("OUVERT", "HORAIRE", "LUNDI", "MARDI", "MERCREDI", "JEUDI", "VENDREDI",
+                       "SAMEDI AU", "DIMANCHE", "DU LUNDI", "7J/7", "7/7")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    value: date
+    start: int
+    end: int
+    kind: str  # "dmy", "iso", "named", "compact", "mdy"
+
+
+def _year(y: str) -> int:
+    return 2000 + int(y) if len(y) == 2 else int(y)
+
+
+def _make(d: str, m: int | str, y: str) -> date | None:
+    try:
+        value = date(_year(y), int(m), int(d))
+    except ValueError:
+        return None
+    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+
+
+def find_date_matches(s: str) -> list[DateMatch]:
+    """Dates in a folded, digit-repaired line, left to right, impossible ones dropped."""
+    found: list[DateMatch] = []
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(x.start < b and a < x.end for x in found)
+
+    for m in ISO_YMD.finditer(s):
+        value = _make(m["d"], m["m"], m["y"])
+        if value:
+            found.append(DateMatch(value, m.start(), m.end(), "iso"))
+    for m in NUMERIC_DMY.finditer(s):
+        if overlaps(m.start(), m.end()):
+            continue
+        value, kind = _make(m["d"], m["m"], m["y"]), "dmy"
+        if value is None and int(m["m"]) > 12:
+            value, kind = _make(m["m"], m["d"], m["y"]), "mdy"
+        if value:
+            found.append(DateMatch(value, m.start(), m.end(), kind))
+    for pattern in (NAMED_MONTH, MONTH_FIRST, COMPACT_AFTER_LABEL):
+        for m in pattern.finditer(s):
+            if overlaps(m.start(), m.end()):
+                continue
+            month = MONTHS.get(m["m"], m["m"])
+            value = _make(m["d"], month, m["y"])
+            if value:
+                kind = "compact" if pattern is COMPACT_AFTER_LABEL else "named"
+                found.append(DateMatch(value, m.start(), m.end(), kind))
+    found.sort(key=lambda x: x.start)
+    return found
+
+
+def find_dates(s: str) -> list[date]:
+    """Every possible date printed in `s` (any French form, OCR look-alikes repaired)."""
+    return [m.value for m in find_date_matches(fold(digitize(s)))]
+
+
+def _repair_time_digits(s: str) -> str:
+    # `14H3O`, `l4:32`: repair look-alikes around an H or a colon between digits
+    return re.sub(
+        r"[0-9OIL]{1,2}\s?[H:]\s?[0-9OIL]{2}",
+        lambda m: m.group().replace("O", "0").replace("I", "1").replace("L", "1"),
+        s,
+    )
+
+
+def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int, int]]:
+    """Times in a folded line as ("HH:MM", start, end); `14.32` only when `allow_dot`."""
+    s = _repair_time_digits(s)
+    out = []
+    for m in TIME.finditer(s):
+        if m["sep"] == "." and not allow_dot:
+            continue
+        if TIME_RANGE.match(s[m.end() :]) or re.search(r"-\s?$", s[: m.start()]):
+            continue  # opening hours `8H30-20H00`
+        out.append((f"{int(m['h']):02d}:{m['mi']}", m.start(), m.end()))
+    return out
+
+
+def find_times(s: str) -> list[str]:
+    """Every time of day printed in `s`, as "HH:MM" (`14.32` only next to a date)."""
+    up = fold(digitize(s))
+    return [t for t, _, _ in find_time_matches(up, allow_dot=bool(find_date_matches(up)))]
+
+
+def _context_score(line: TextLine, prev: TextLine | None) -> float:
+    up = line.labels + " "
+    score = 0.0
+    if any(w in up for w in NOT_PURCHASE_WORDS):
+        score -= 2.0
+    elif prev is not None and any(w in prev.labels + " " for w in LABEL_ABOVE_WORDS):
+        score -= 1.0
+    if any(w in up for w in PURCHASE_WORDS):
+        score += 0.3
+    return score
+
+
+@dataclass(frozen=True)
+class DatePick:
+    value: date
+    line: int
+    conf: float
+
+
+def pick_date(lines: list[TextLine]) -> DatePick | None:
+    """The purchase date: a date with a time beside it, away from validity wording."""
+    candidates: list[tuple[float, int, DateMatch, TextLine]] = []
+    for i, line in enumerate(lines):
+        for m in find_date_matches(line.digits):
+            score = 1.0 + _context_score(line, lines[i - 1] if i else None)
+            if find_time_matches(line.digits, allow_dot=True):
+                score += 0.6
+            elif i + 1 < len(lines) and find_time_matches(lines[i + 1].digits):
+                score += 0.3
+            if m.kind == "mdy":
+                score -= 0.5
+            if len(re.findall(r"\b\d{3,}\b", line.digits[: m.start])) >= 2:
+                score += 0.3  # a till footer `0006 002 000027 26/01/2017`
+            candidates.append((score, i, m, line))
+    if not candidates:
+        return None
+    counts = Counter(c[2].value for c in candidates if c[0] > 0)
+    best = max(candidates, key=lambda c: (c[0] + 0.2 * (counts[c[2].value] - 1), -c[1]))
+    score, i, m, line = best
+    agree = sum(1 for c in candidates if c[2].value == m.value and c[0] > 0)
+    conf = line.conf * (0.75 if score < 1 else 0.9 if score < 1.5 else 1.0)
+    conf = min(1.0, conf + 0.05 * (agree - 1))
+    return DatePick(m.value, i, round(conf, 3))
+
+
+def pick_time(lines: list[TextLine], date_line: int | None) -> tuple[str, float] | None:
+    """The time of purchase: on the date line, else next to it, else the first plain one."""
+    order: list[int] = []
+    if date_line is not None:
+        order = [date_line, date_line + 1, date_line - 1]
+    order += [i for i in range(len(lines)) if i not in order]
+    for rank, i in enumerate(order):
+        if not 0 <= i < len(lines):
+            continue
+        line = lines[i]
+        if any(w in line.labels for w in OPENING_HOURS_WORDS):
+            continue
+        if date_line is not None and i != date_line and find_date_matches(line.digits):
+            if any(w in line.labels for w in NOT_PURCHASE_WORDS):
+                continue
+        has_date = bool(find_date_matches(line.digits))
+        times = find_time_matches(line.digits, allow_dot=has_date)
+        if times:
+            near = date_line is not None and rank < 3
+            return times[0][0], round(line.conf * (1.0 if near else 0.8), 3)
+    return None

@@ -1,0 +1,164 @@
+"""Item lines between the header and the total: name, quantity, line price.
+
+Handles `NAME  24,50`, `2 X NAME 12,25 24,50`, `NAME` then `2 x 12,25  24,50`,
+`QTE 2 PU 12,25`, `0,532 kg x 2,99 €/kg  1,59`, a trailing VAT code (`24,50 A`),
+and discount lines (negative, or labelled REMISE...), which are returned apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline.parse import labels as L
+from pipeline.parse.amounts import CENT, AmountMatch, find_amounts
+from pipeline.parse.dates import find_date_matches
+from pipeline.parse.text import TextLine
+from pipeline.values import Item
+
+ONE = Decimal(1)
+QTY_TIMES_UNIT = re.compile(
+    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?\s*[X*×]\s*(?P<u>\d{1,5}[.,]\d{2})"
+)
+LEADING_QTY_X = re.compile(r"^(?P<q>\d{1,3})\s*[X*×]\s+(?=[A-Z])")
+LEADING_QTY = re.compile(r"^(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
+QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
+PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
+# After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
+TRAILER = re.compile(r"^\s*(?:€|EUR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?$")
+NAME_JUNK = re.compile(r"^[\s*.:>\-#]+|[\s*.:>\-#€]+$")
+MIN_NAME_LETTERS = 2
+
+
+@dataclass(frozen=True)
+class ItemsResult:
+    items: tuple[Item, ...]
+    discounts: Decimal  # sum of discount lines in the item zone (negative or zero)
+    conf: float
+
+
+def _q(text: str) -> Decimal:
+    return Decimal(text.replace(",", "."))
+
+
+def _letters(s: str) -> int:
+    return sum(c.isalpha() for c in s)
+
+
+def _price(line: TextLine) -> tuple[AmountMatch, list[AmountMatch]] | None:
+    """The line price (last amount, only a VAT code or currency after it) and the others."""
+    found = [a for a in find_amounts(line.digits, euro_expected=True) if not a.per_unit]
+    if not found:
+        return None
+    last = found[-1]
+    if not TRAILER.match(line.digits[last.end :]):
+        return None
+    return last, found[:-1]
+
+
+def _is_info(line: TextLine) -> bool:
+    """Header and footer lines that never hold an item (dates, phones, legal lines)."""
+    if L.NOT_ITEM.search(line.labels):
+        return True
+    return bool(find_date_matches(line.digits))
+
+
+def _clean_name(raw: str) -> str:
+    name = NAME_JUNK.sub("", raw).strip()
+    return re.sub(r"\s{2,}", " ", name)
+
+
+def _qty_line(line: TextLine) -> tuple[Decimal, Decimal | None, Decimal | None] | None:
+    """A line that only says quantity x unit price (and maybe the line total)."""
+    m = QTY_TIMES_UNIT.search(line.digits)
+    if m:
+        starts, q, u, end = m.start(), _q(m["q"]), _q(m["u"]), m.end()
+    else:
+        qte, pu = QTE.search(line.digits), PU.search(line.digits)
+        if not (qte and pu):
+            return None
+        starts, q, u = min(qte.start(), pu.start()), _q(qte["q"]), _q(pu["u"])
+        end = max(qte.end(), pu.end())
+    if _letters(line.labels[:starts]) > 2 or q == 0:
+        return None
+    rest = [a for a in find_amounts(line.digits[end:], euro_expected=True) if not a.per_unit]
+    total = rest[-1].value if rest else None
+    return q, u, total
+
+
+def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
+    """Items of lines[start:end] (the zone above the total)."""
+    items: list[Item] = []
+    confs: list[float] = []
+    discounts = Decimal(0)
+    pending: TextLine | None = None  # a name line waiting for its `2 x 1,50  3,00` line
+    for line in lines[start:end]:
+        qty = _qty_line(line)
+        if qty is not None:
+            q, u, total = qty
+            price = total if total is not None else (q * u).quantize(CENT)
+            if pending is not None:
+                items.append(Item(_clean_name(pending.raw), q, price, pending.underlined or line.underlined))
+                confs.append(min(pending.conf, line.conf))
+                pending = None
+            elif items and (items[-1].price == price or items[-1].price == (q * u).quantize(CENT)):
+                last = items[-1]
+                items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
+            continue
+        if _is_info(line) and not L.DISCOUNT.search(line.labels):
+            pending = None
+            continue
+        got = _price(line)
+        if got is None:
+            amounts = find_amounts(line.digits)
+            plain = _letters(line.raw) >= 3 and not amounts
+            pending = line if plain and not L.DISCOUNT.search(line.labels) else None
+            continue
+        price, others = got
+        if price.value < 0 or L.DISCOUNT.search(line.labels):
+            discounts -= abs(price.value)
+            pending = None
+            continue
+        item = _read_item(line, price, others)
+        pending = None
+        if item is None:
+            continue
+        items.append(item)
+        confs.append(line.conf * (0.9 if price.guessed else 1.0))
+    conf = min(confs) if confs else 0.0
+    return ItemsResult(tuple(items), discounts, round(conf, 3))
+
+
+def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) -> Item | None:
+    up = line.digits
+    name_end = others[0].start if others else price.start
+    quantity = ONE
+    name_start = 0
+    m = QTY_TIMES_UNIT.search(up[: price.start])
+    if m and _letters(line.labels[: m.start()]) >= MIN_NAME_LETTERS:
+        quantity = _q(m["q"])
+        name_end = min(name_end, m.start())
+    m = QTE.search(up)
+    if m:
+        quantity = _q(m["q"])
+        name_end = min(name_end, m.start())
+    pu = PU.search(up)
+    if pu:
+        name_end = min(name_end, pu.start())
+    lead = LEADING_QTY_X.match(up) or LEADING_QTY.match(up)
+    if lead:
+        quantity = _q(lead["q"])
+        name_start = lead.end()
+    name = line.raw[name_start:name_end]
+    # `NAME  2  12,25  24,50`: a count before unit price and total
+    if len(others) == 1 and quantity == ONE:
+        between = re.search(r"\s(\d{1,3})\s*$", up[:name_end])
+        count = int(between.group(1)) if between else None
+        if count and (others[0].value * count).quantize(CENT) == price.value:
+            quantity = Decimal(count)
+            name = line.raw[name_start : between.start()]
+    name = _clean_name(name)
+    if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
+        return None
+    return Item(name=name, quantity=quantity, price=price.value, underlined=line.underlined)

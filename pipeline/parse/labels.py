@@ -1,0 +1,65 @@
+"""Label tables for the amount lines of a receipt, matched on folded text (`TextLine.labels`).
+
+Tables, not code: add a label here when a real receipt shows a new spelling.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (pattern, priority): the amount due. Higher wins before cross-checks.
+TOTAL_LABELS: tuple[tuple[str, int], ...] = (
+    (r"NET\s*A\s*PA[YI]ER", 100),
+    (r"(?:TOTAL|MONTANT|SOMME|TOT)\s*(?:TTC\s*)?A\s*PA[YI]ER", 100),
+    (r"RESTE\s*(?:A|DU)\s*PA[YI]ER|RESTE\s*DU", 95),
+    (r"TOTA[LI]\s*(?:TTC|T\.T\.C)", 90),
+    (r"MONTANT\s*(?:TTC|T\.T\.C|DU|NET|TOTAL)", 88),
+    (r"TOT\.?\s*TTC", 88),
+    (r"TOTA[LI]\s*(?:EUR|€|EUROS)", 88),
+    (r"\bA\s*PA[YI]ER", 85),
+    (r"\bTOTA[LI]\b|\bTOTAL|^TOTA|\bTOT\b|\bTTL\b", 80),
+    (r"\bNET\b", 60),
+    (r"MONTANT\s*PERCU|MONTANT\s*REGLE|MONTANT\s*PAYE", 50),
+    (r"^MONTANT\b|\bMONTANT\s*:", 45),
+)
+# Lines that carry a TOTAL-like word but are not the amount due.
+NOT_TOTAL = re.compile(
+    r"SOUS[\s\-]*TOTA|S\s*/\s*TOTA|S\.\s*TOTA|\bSTOTAL|SUBTOTAL|SUB TOTAL"
+    r"|TOTA[LI]\s*(?:DES\s*)?(?:HT\b|H\.T|HORS|TVA|T\.V\.A|TAXE|REMISES?|REDUCTIONS?|ECONOMI|AVANTAGES?"
+    r"|FIDELITE|POINTS?|CAGNOTT|QTE|QUANTITE|ARTICLES?\s*:?\s*\d*\s*$|PIECES?\s*:?\s*\d*\s*$)"
+    r"|ECONOMIS|\bHT\b|HORS TAXE|CUMUL|CAGNOTTE|POINTS|SOLDE|VOUS AVEZ|RENDU|MONNAIE"
+)
+SUBTOTAL = re.compile(r"SOUS[\s\-]*TOTA|S\s*/\s*TOTA|S\.\s*TOTA|\bSTOTAL|SUBTOTAL|SUB TOTAL")
+CHANGE = re.compile(r"RENDU|A\s*RENDRE|MONNAIE|CHANGE\b")
+
+# (pattern, method), first match wins: contactless before card, meal vouchers before cheques.
+PAYMENT_LABELS: tuple[tuple[str, str], ...] = (
+    (r"SANS\s*CONTACT|CONTACTLESS|\bNFC\b|APPLE\s*PAY|GOOGLE\s*PAY|SAMSUNG\s*PAY", "contactless"),
+    (r"TI?C?KETS?\s*RESTAU|TITRES?\s*RESTAU|TITRE\s*REST|\bT\.?R\.?\b|SWILE|LUNCHR|EDENRED|SODEXO"
+     r"|PLUXEE|UP\s*DEJ|CHEQUES?\s*DEJ|PASS\s*RESTAU|APETIZ|BIMPLI|CARTE\s*RESTO|CONECS", "meal_voucher"),
+    (r"CHEQUES?\s*CADEAU|CARTES?\s*CADEAU|BON\s*D.?ACHAT|AVOIR|VIREMENT|PAYPAL|LYDIA|KADEOS"
+     r"|ILLICADO|PAIEMENT\s*FRACTIONNE|CREDIT\s*MAGASIN", "other"),
+    (r"CHEQUES?\b|\bCHQ\b|\bCHEQ", "cheque"),
+    (r"CARTE\s*BANCAIRE|CARTE\s*BLEUE|\bC\.?B\.?\b|CB\s*EMV|\bEMV\b|\bVISA\b|MASTER\s*CARD|MAESTRO"
+     r"|\bAMEX\b|AMERICAN\s*EXPRESS|\bCARTE\b|PAIEMENT\s*CARTE|\bDEBIT\b|\bCREDIT\b|\bCARD\b", "card"),
+    (r"ESPECES|\bESP\b|\bCASH\b|NUMERAIRE|LIQUIDE", "cash"),
+)
+# A payment line needs a method word; these words alone make an amount line a payment.
+PAYMENT_LINE_HINT = re.compile(r"REGLEMENT|PAIEMENT|PAYE|PAYMENT|RECU|ENCAISSE")
+
+DISCOUNT = re.compile(
+    r"REMISE|PROMO|REDUC|RABAIS|COUPON|\bBON\b|AVANTAGE|ESCOMPTE|BR\s|\bBRI\b|OFFRE|-\s?\d+\s?%"
+    r"|IMMEDIAT|DEDUCTION|FIDELITE|CAGNOTTE|ANNULATION|\bANNUL|CORRECTION|RETOUR"
+)
+
+VAT_HEADER = re.compile(r"\bTVA\b|T\.V\.A|\bTAUX\b|\bTX\b|\bVAT\b")
+VAT_RATES = ("0", "0.9", "1.05", "2.1", "2.10", "5.5", "5.50", "7", "7.0", "8.5", "10", "13", "19.6", "20")
+
+# Lines that are never items (matched on `labels`).
+NOT_ITEM = re.compile(
+    r"TOTA[LI]|SOUS[\s\-]*TOT|S\s*/\s*TOT|\bTVA\b|T\.V\.A|\bHT\b|\bTTC\b|A\s*PAYER|NET\s*A"
+    r"|ARTICLES?\b|NB\s*ART|NOMBRE|\bQTE\s*TOTALE|FIDELITE|CAGNOTTE|POINTS?\b|SOLDE|PAIEMENT"
+    r"|REGLEMENT|MONTANT|ECONOMI|RENDU|MONNAIE|ESPECES|\bCB\b|CARTE|CHEQUE|\bVISA\b|MASTERCARD"
+    r"|CONTACT|DEBIT|CREDIT|AUTORIS|CAPITAL|SIRET|SIREN|\bRCS\b|\bTEL\b|TICKET|CAISSE|TAUX"
+    r"|VOUS AVEZ|A CONSERVER|TRANSACTION|TERMINAL|\bAID\b|\bTR\b|TITRE|ACOMPTE|REPORT|CUMUL"
+)

@@ -1,0 +1,142 @@
+"""`parse_receipt`: OCR lines of one French till receipt -> `ReceiptFields`.
+
+The steps, in order: clean the lines (separators out, folded and repaired forms);
+shop header; date and time; ticket and beneficiary; the item zone (above the
+first total line); amounts below it (total, subtotal, VAT, payments); markers;
+then one confidence per field.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+
+from pipeline.parse import labels as L
+from pipeline.parse import totals as T
+from pipeline.parse.dates import pick_date, pick_time
+from pipeline.parse.items import parse_items
+from pipeline.parse.markers import is_card_slip, is_duplicata
+from pipeline.parse.retailer import parse_retailer
+from pipeline.parse.text import TextLine, clean_lines
+from pipeline.parse.ticket import find_beneficiary, find_ticket
+from pipeline.values import Line, ReceiptFields
+
+log = logging.getLogger(__name__)
+
+
+def _item_zone_end(lines: list[TextLine]) -> int:
+    end = T.first_total_line(lines)
+    if end is not None:
+        return end
+    for i, line in enumerate(lines):
+        if T.payment_method(line) and T.amounts_of(line):
+            return i
+    return len(lines)
+
+
+def _discounts_after(lines: list[TextLine], candidates: list[T.Candidate]) -> dict[int, Decimal]:
+    """Per total line: the discounts printed below it (loyalty, vouchers), as a negative sum."""
+    out: dict[int, Decimal] = {}
+    for c in candidates:
+        cut = Decimal(0)
+        for line in lines[c.line + 1 :]:
+            if T.label_priority(line) >= 80 or T.payment_method(line) or L.CHANGE.search(line.labels):
+                break
+            found = T.amounts_of(line)
+            if found and found[-1].value < 0 and L.DISCOUNT.search(line.labels):
+                cut += found[-1].value
+        if cut:
+            out[c.line] = cut
+    return out
+
+
+def parse_lines(lines: list[TextLine]) -> ReceiptFields:
+    """Fields of already cleaned lines (see `text.clean_lines`)."""
+    conf: dict[str, float] = {}
+    retailer, retailer_conf = parse_retailer(lines)
+    conf.update(retailer_conf)
+
+    picked = pick_date(lines)
+    if picked:
+        conf["date"] = picked.conf
+    time = pick_time(lines, picked.line if picked else None)
+    if time:
+        conf["time"] = time[1]
+    ticket = find_ticket(lines)
+    if ticket:
+        conf["ticket"] = ticket[1]
+    beneficiary = find_beneficiary(lines)
+    if beneficiary:
+        conf["beneficiary"] = beneficiary[1]
+
+    end = _item_zone_end(lines)
+    found_items = parse_items(lines, 0, end)
+    if found_items.items:
+        conf["items"] = found_items.conf
+
+    subtotal = T.find_subtotal(lines)
+    vat, vat_ttc, vat_conf = T.find_vat(lines[end:] if end < len(lines) else lines)
+    if vat:
+        conf["vat"] = vat_conf
+    if subtotal:
+        conf["subtotal"] = round(subtotal[1], 3)
+    payments, change = T.find_payments(lines, end if end < len(lines) else 0)
+    method = T.choose_method(payments)
+    if method:
+        conf["payment"] = method[1]
+
+    candidates = T.total_candidates(lines)
+    items_sum = sum((i.price for i in found_items.items), Decimal(0))
+    items_net = items_sum + found_items.discounts if found_items.items else None
+    chosen = T.choose_total(
+        candidates,
+        paid=T.paid_amounts(payments, change),
+        vat_ttc=vat_ttc,
+        items_net=items_net,
+        subtotal=subtotal[0] if subtotal else None,
+        discounts_after=_discounts_after(lines, candidates),
+    )
+    if chosen:
+        conf["total"] = chosen[1]
+        log.debug("total %s agrees with %s", chosen[0], chosen[2] or "nothing")
+        if found_items.items and "items" in chosen[2]:
+            conf["items"] = round(min(1.0, conf["items"] + 0.1), 3)
+
+    markers = []
+    dup, dup_conf = is_duplicata(lines)
+    if dup:
+        markers.append("duplicata")
+        conf["duplicata"] = round(dup_conf, 3)
+    structure = bool(subtotal or vat or any(c.priority >= 80 for c in candidates))
+    slip, slip_conf = is_card_slip(lines, items=len(found_items.items), has_structure=structure)
+    if slip:
+        markers.append("card_slip")
+        conf["card_slip"] = slip_conf
+
+    currency = T.find_currency(lines)
+    if currency:
+        conf["currency"] = 1.0 if currency != "EUR" or any("€" in ln.up or "EUR" in ln.up for ln in lines) else 0.8
+    if markers:
+        conf["markers"] = min(conf.get(m, 1.0) for m in markers)
+
+    return ReceiptFields(
+        retailer=retailer,
+        date=picked.value if picked else None,
+        time=time[0] if time else None,
+        ticket=ticket[0] if ticket else None,
+        beneficiary=beneficiary[0] if beneficiary else None,
+        items=found_items.items,
+        subtotal=subtotal[0] if subtotal else None,
+        vat=vat,
+        total=chosen[0] if chosen else None,
+        currency=currency,
+        payment=method[0] if method else None,
+        markers=tuple(markers),
+        confidence=conf,
+    )
+
+
+def parse_receipt(lines: Sequence[Line]) -> ReceiptFields:
+    """Every field of one receipt, from its OCR lines top to bottom."""
+    return parse_lines(clean_lines(lines))

@@ -1,0 +1,252 @@
+"""The shop: name, street address, postal code, city and SIRET, from the header lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from pipeline.parse.dates import find_date_matches
+from pipeline.parse.markers import CARD_SLIP_WORDS
+from pipeline.parse.text import TextLine, repair_words
+from pipeline.values import Retailer
+
+HEADER_SPAN = 12  # lines searched for the shop name and address
+NAME_SPAN = 6  # the name is among the first meaningful lines
+
+STREET_WORDS = (
+    r"RUE|R\.|AV|AVE|AVENUE|BD|BLD|BOULEVARD|BOUL|PLACE|PL|CHEMIN|CHE|CH|ROUTE|RTE|ALLEE|ALL"
+    r"|QUAI|COURS|CRS|IMPASSE|IMP|PASSAGE|SQUARE|SQ|VOIE|ESPLANADE|PROMENADE|FAUBOURG|FBG|FG"
+    r"|ROND[- ]POINT|PARVIS|MAIL|GALERIE|RESIDENCE|LIEU[- ]DIT|LD|HAMEAU|CITE|VILLA|SENTIER|TRAVERSE"
+    r"|CENTRE COMMERCIAL|CENTRE CIAL|C\.?\s?CIAL|CCIAL|CC|ZAC|ZA|ZI|ZONE|PARC|ESPACE"
+)
+# `12 RUE ...`, `12BIS, AV. ...`, `CENTRE COMMERCIAL ...` (numberless site names)
+STREET = re.compile(rf"^(?:\d{{1,4}}\s?(?:BIS|TER|B|T)?\s?,?\s*)?(?:{STREET_WORDS})\b\.?")
+STREET_NUMBERED = re.compile(rf"\b\d{{1,4}}\s?(?:BIS|TER|B)?\s?,?\s*(?:{STREET_WORDS})\b")
+POSTAL = re.compile(
+    r"(?<![\d.,/])(?:F-?\s?)?(?P<code>(?:\d{2}|2[AB])\s?\d{3})(?![\d.,/])\s*,?\s*(?P<city>[A-Z][A-Z' \-]*[A-Z])?"
+)
+CITY_BEFORE = re.compile(r"(?P<city>[A-Z][A-Z' \-]*[A-Z])\s*\(?\s*(?P<code>\d{5})\s*\)?$")
+SIRET_LABELLED = re.compile(r"SIRE[TN]\s*(?:N[O°]?\.?)?\s*:?\s*(?P<num>\d[\d .]{12,22}\d)")
+SIRET_GROUPED = re.compile(r"(?<!\d)(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
+PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}")
+
+NOT_NAME = re.compile(
+    r"BIENVENUE|WELCOME|MERCI|\bTEL\b|\bTEL\.|\bFAX\b|WWW|HTTP|@|\.FR\b|\.COM\b|SIRET|SIREN|\bRCS\b"
+    r"|\bTVA\b|\bNAF\b|\bAPE\b|CAPITAL|HORAIRE|OUVERT|TICKET|CAISSE|VENDEUR|HOTESSE|DUPLICATA"
+    r"|\bCOPIE\b|FACTURE|MAGASIN N|\bSAS\b|\bSARL\b|S\.A\.S|BONJOUR|A BIENTOT|CLIENT|CARTE BANCAIRE"
+)
+# Chains seen on receipts; a header line naming one is the shop name even below logo noise.
+KNOWN_RETAILERS = (
+    "CARREFOUR", "CARREFOUR MARKET", "CARREFOUR CITY", "CARREFOUR EXPRESS", "E.LECLERC", "LECLERC",
+    "AUCHAN", "INTERMARCHE", "MONOPRIX", "MONOP", "FRANPRIX", "LIDL", "ALDI", "CASINO", "GEANT",
+    "SUPER U", "HYPER U", "MARCHE U", "SYSTEME U", "LEADER PRICE", "NETTO", "CORA", "MATCH", "SPAR",
+    "PICARD", "NATURALIA", "BIOCOOP", "GRAND FRAIS", "SEPHORA", "MARIONNAUD", "NOCIBE", "YVES ROCHER",
+    "DOUGLAS", "KIKO", "ICI PARIS XL", "PASSION BEAUTE", "MCDONALD'S", "BURGER KING", "KFC", "QUICK",
+    "SUBWAY", "PAUL", "BRIOCHE DOREE", "LEROY MERLIN", "CASTORAMA", "BRICO DEPOT", "BRICOMARCHE",
+    "MR BRICOLAGE", "WELDOM", "BRICORAMA", "POINT P", "FRANCK PROVOST", "JEAN LOUIS DAVID", "DESSANGE",
+    "SAINT ALGUE", "TCHIP", "CAMILLE ALBANE", "COIFF&CO", "JACQUES DESSANGE", "PROVALLIANCE",
+    "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE",
+)  # fmt: skip
+NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
+BRAND_SCORE = 90  # rapidfuzz ratio for a header window to count as a known chain
+
+CEDEX = re.compile(r"\s+CEDEX(?:\s+\d+)?$")
+
+
+def valid_postal_code(code: str) -> bool:
+    """Metropolitan France (Corsica included), Monaco (98000) and overseas (97xxx)."""
+    if not re.fullmatch(r"\d{5}", code):
+        return False
+    n = int(code)
+    return 1000 <= n <= 95999 or 97100 <= n <= 97699 or n == 98000
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def find_siret(lines: list[TextLine]) -> tuple[str, float] | None:
+    """A 14-digit SIRET (labelled, or grouped 3-3-3-5 and passing the Luhn check)."""
+    for line in lines:
+        m = SIRET_LABELLED.search(line.digits)
+        if m:
+            digits = re.sub(r"\D", "", m["num"])
+            if len(digits) == 14:
+                return digits, line.conf * (1.0 if luhn_ok(digits) else 0.8)
+    for line in lines:
+        if "SIREN" in line.labels or "TVA" in line.labels:
+            continue
+        m = SIRET_GROUPED.search(line.digits)
+        if m:
+            digits = re.sub(r"\D", "", m["num"])
+            if luhn_ok(digits) and not PHONE.search(line.digits):
+                return digits, line.conf * 0.8
+    return None
+
+
+@dataclass(frozen=True)
+class Place:
+    postal_code: str
+    city: str | None
+    line: int
+    conf: float
+
+
+def _corsica(code: str) -> str:
+    code = code.replace(" ", "")
+    return "20" + code[2:] if code[:2] in ("2A", "2B") else code
+
+
+def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
+    """The shop's postal code and city: header first, then anywhere (footers)."""
+    order = list(range(min(span, len(lines)))) + list(range(span, len(lines)))
+    for i in order:
+        line = lines[i]
+        if PHONE.search(line.digits) and not re.search(r"\d{5}\s+[A-Z]{2}", line.digits):
+            continue
+        if "SIRE" in line.labels or "TVA" in line.labels or find_date_matches(line.digits):
+            continue
+        for m in POSTAL.finditer(line.digits):
+            code = _corsica(m["code"])
+            if not valid_postal_code(code):
+                continue
+            city = None
+            if m["city"]:
+                start = m.start("city")
+                city = line.raw[start : start + len(m["city"])].strip(" -,")
+                city = re.split(r"\s{2,}|\s(?:TEL|Tel|tel|T[ée]l)\b", city)[0].strip() or None
+            elif m.start("code") > 0:
+                before = CITY_BEFORE.search(line.digits[: m.end("code") + 1].rstrip(") "))
+                if before:
+                    s, e = before.span("city")
+                    city = line.raw[s:e].strip() or None
+            if city is None and m.end() == len(line.digits.rstrip()):
+                nxt = lines[i + 1] if i + 1 < len(lines) else None
+                if nxt and re.fullmatch(r"[A-Z][A-Z' \-]+", nxt.labels.strip()):
+                    city = nxt.raw.strip()
+            if city is None and not (m.start("code") == 0 or "CP" in line.labels):
+                continue  # a bare five-digit number mid-line is no postal code
+            if city:
+                city = CEDEX.sub("", repair_words(city))
+            conf = line.conf * (1.0 if city else 0.8) * (1.0 if i < span else 0.85)
+            return Place(code, city, i, conf)
+    return None
+
+
+def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] | None:
+    """The street line: number + street word, or a shopping-centre / ZAC line."""
+    limit = min(HEADER_SPAN, len(lines))
+    if place is not None:
+        limit = max(limit, place.line + 1)
+        # the street is usually just above the postal code line, or on it
+        line = lines[place.line]
+        m = STREET_NUMBERED.search(line.digits) or STREET.search(line.labels)
+        code_at = line.digits.find(place.postal_code[:2])
+        if m and 0 <= m.start() < code_at:
+            part = line.raw[m.start() : code_at].strip(" ,-")
+            if part:
+                return part, place.line
+        for j in (place.line - 1, place.line - 2):
+            if j >= 0 and (STREET.search(lines[j].labels) or STREET_NUMBERED.search(lines[j].digits)):
+                return lines[j].raw.strip(" ,"), j
+    for i in range(limit):
+        line = lines[i]
+        if "TEL" in line.labels or find_date_matches(line.digits):
+            continue
+        if STREET_NUMBERED.search(line.digits) or STREET.match(line.labels):
+            return line.raw.strip(" ,"), i
+    return None
+
+
+def _looks_like_noise(line: TextLine) -> bool:
+    if line.conf < NOISE_CONF:
+        return True
+    letters = sum(c.isalpha() for c in line.raw)
+    if letters < 2:
+        return True
+    alnum = sum(c.isalnum() or c in " '&-." for c in line.raw)
+    if alnum / max(1, len(line.raw)) < 0.7:
+        return True  # a logo read as punctuation soup
+    words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", line.raw)
+    return not words
+
+
+def _brand_line(lines: list[TextLine], taken: set[int]) -> int | None:
+    """The first header line naming a known chain (OCR slips tolerated)."""
+    for i in range(min(NAME_SPAN, len(lines))):
+        if i in taken or NOT_NAME.search(lines[i].labels):
+            continue
+        words = re.sub(r"[^A-Z0-9&' ]", " ", lines[i].labels).split()
+        for brand in KNOWN_RETAILERS:
+            n = len(brand.split())
+            for j in range(max(1, len(words) - n + 1)):
+                window = " ".join(words[j : j + n])
+                if window == re.sub(r"[^A-Z0-9&' ]", " ", brand).strip() or (
+                    len(brand) >= 5 and fuzz.ratio(window, brand) >= BRAND_SCORE
+                ):
+                    return i
+    return None
+
+
+def find_name(lines: list[TextLine], taken: set[int]) -> tuple[str, int] | None:
+    """The first meaningful header line: no greeting, phone, address, date or legal line."""
+    brand = _brand_line(lines, taken)
+    order = ([brand] if brand is not None else []) + list(range(min(HEADER_SPAN, len(lines))))
+    for i in order:
+        if i in taken:
+            continue
+        line = lines[i]
+        if _looks_like_noise(line):
+            continue
+        up = line.labels
+        if NOT_NAME.search(up) or PHONE.search(line.digits):
+            continue
+        if CARD_SLIP_WORDS.search(up):
+            continue
+        if find_date_matches(line.digits) or STREET_NUMBERED.search(line.digits):
+            continue
+        if re.search(r"\d+[.,]\d{2}\b", line.digits):
+            break  # reached the items
+        name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
+        if len(name) >= 2:
+            return name, i
+    return None
+
+
+def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
+    """The shop, with a confidence per sub-field."""
+    conf: dict[str, float] = {}
+    place = find_place(lines)
+    address = find_address(lines, place)
+    siret = find_siret(lines)
+    taken = set()
+    if place is not None:
+        taken.add(place.line)
+        conf["postal_code"] = round(place.conf, 3)
+        if place.city:
+            conf["city"] = round(place.conf, 3)
+    if address is not None:
+        taken.add(address[1])
+        conf["address"] = round(lines[address[1]].conf * 0.95, 3)
+    name = find_name(lines, taken)
+    if name is not None:
+        first = name[1] == next((i for i in range(len(lines)) if not _looks_like_noise(lines[i])), -1)
+        conf["retailer"] = round(lines[name[1]].conf * (1.0 if first else 0.85), 3)
+    if siret is not None:
+        conf["siret"] = round(siret[1], 3)
+    retailer = Retailer(
+        name=name[0] if name else None,
+        address=repair_words(address[0]) if address else None,
+        postal_code=place.postal_code if place else None,
+        city=place.city if place else None,
+        siret=siret[0] if siret else None,
+    )
+    return retailer, conf

@@ -1,0 +1,159 @@
+"""Text helpers shared by the field parsers: folding, OCR-confusion repair, clean lines.
+
+Every helper that rewrites characters does it one for one, so a position found in
+the rewritten text is the same position in the printed text (names are then cut
+from the printed text, amounts and dates read from the repaired one).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.values import Line
+
+# Characters OCR commonly reads instead of a digit, inside a number-like token.
+DIGIT_LOOKALIKES = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1", "!": "1",
+                    "S": "5", "s": "5", "B": "8"}  # fmt: skip
+NUMBER_TOKEN_CHARS = set("0123456789,.-+*€/%()'") | set(DIGIT_LOOKALIKES)
+TOKEN = re.compile(r"[^\s:;=]+")
+LITRE_TOKEN = re.compile(r"^\d(?:[.,]\d{1,2})?[lL]$")  # `1,5l` is a volume, not `1,51`
+# Digits OCR commonly reads instead of a letter, when they sit among letters.
+LETTER_LOOKALIKES = {"0": "O", "1": "I", "5": "S", "8": "B"}
+
+SEPARATOR_LINE = re.compile(r"^[\s=\-_*#~.+:|<>]{3,}$")
+PLAIN_TEXT_CONF = 90.0
+
+
+def fold(s: str) -> str:
+    """Upper-case, accent-free text of the same length (for matching labels)."""
+    out = []
+    for ch in s:
+        if ch in "€°£$":
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(base.upper()[:1] if base else " ")
+    return "".join(out)
+
+
+def digitize(s: str) -> str:
+    """Repair digit look-alikes inside number-like tokens (`2O,5O` -> `20,50`).
+
+    A token is number-like when it holds a real digit and nothing but digits,
+    look-alikes and number punctuation; `LOT2` or `200ML` are left alone.
+    """
+    chars = list(s)
+    for m in TOKEN.finditer(s):
+        tok = m.group()
+        if not any(c.isdigit() for c in tok) or not set(tok) <= NUMBER_TOKEN_CHARS:
+            continue
+        if LITRE_TOKEN.match(tok):
+            continue
+        for i in range(m.start(), m.end()):
+            if chars[i] in DIGIT_LOOKALIKES:
+                chars[i] = DIGIT_LOOKALIKES[chars[i]]
+    return "".join(chars)
+
+
+def letterize(s: str) -> str:
+    """Replace letter look-alikes among letters (`T0TAL` -> `TOTAL`), for label matching."""
+    chars = list(s)
+    for i, ch in enumerate(chars):
+        if ch in LETTER_LOOKALIKES:
+            left = chars[i - 1] if i > 0 else " "
+            right = chars[i + 1] if i + 1 < len(chars) else " "
+            if left.isalpha() and (right.isalpha() or right in " :."):
+                chars[i] = LETTER_LOOKALIKES[ch]
+    return "".join(chars)
+
+
+def is_separator(s: str) -> bool:
+    """A rule line (`=====`, `-----`, `*****`, `_____`) or an empty line."""
+    stripped = s.strip()
+    return not stripped or bool(SEPARATOR_LINE.match(stripped))
+
+
+def lines_from_text(text: str) -> tuple[Line, ...]:
+    """Lines built from plain text (no boxes, a fixed confidence)."""
+    return tuple(
+        Line(text=t.rstrip(), conf=PLAIN_TEXT_CONF, box=(0, 0, 0, 0))
+        for t in text.splitlines()
+        if t.strip()
+    )
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """A receipt line ready for matching: printed text, folded text, repaired forms."""
+
+    index: int  # position among the cleaned lines
+    raw: str  # as printed (stripped)
+    up: str  # folded: upper-case, no accents, same length as raw
+    digits: str  # `up` with digit look-alikes repaired (amounts, dates)
+    labels: str  # `up` with letter look-alikes repaired (labels)
+    conf: float  # 0..1
+    underlined: bool = False
+
+
+def strip_edge_separators(s: str) -> str:
+    """Drop rule characters glued at both ends (`*** TOTAL ***`)."""
+    return re.sub(r"^[=\-_*#~]{3,}\s*|\s*[=\-_*#~]{3,}$", "", s)
+
+
+def clean_lines(lines: Sequence[Line] | Iterable[Line]) -> list[TextLine]:
+    """Separator lines removed; each remaining line folded and repaired once."""
+    out: list[TextLine] = []
+    for line in lines:
+        raw = strip_edge_separators(line.text.strip()).strip()
+        if is_separator(raw):
+            continue
+        up = fold(raw)
+        conf = max(0.0, min(1.0, (line.conf or 0.0) / 100.0))
+        out.append(
+            TextLine(
+                index=len(out),
+                raw=raw,
+                up=up,
+                digits=fold(digitize(raw)),
+                labels=letterize(up),
+                conf=conf,
+                underlined=line.underlined,
+            )
+        )
+    return out
+
+
+WORD_TOKEN = re.compile(r"\S+")
+
+
+def repair_words(raw: str) -> str:
+    """Printed text with obvious look-alikes fixed, case kept (`CARREF0UR` -> `CARREFOUR`).
+
+    Number-like tokens get their digits repaired (`l2` -> `12`); a word of three
+    letters or more with a single 0/1/5/8 in it gets the letter (`0berkampf`).
+    """
+    text = digitize(raw)
+    out = []
+    last = 0
+    for m in WORD_TOKEN.finditer(text):
+        tok = m.group()
+        digits = [c for c in tok if c.isdigit()]
+        letters = sum(c.isalpha() for c in tok)
+        if len(digits) == 1 and digits[0] in LETTER_LOOKALIKES and letters >= 3:
+            i = next(i for i, c in enumerate(tok) if c.isdigit())
+            neighbours = tok[max(0, i - 1) : i] + tok[i + 1 : i + 2]
+            if neighbours.isalpha():
+                letter = LETTER_LOOKALIKES[tok[i]]
+                if letter == "I" and i > 0 and tok[i - 1].isalpha() and i + 1 == len(tok):
+                    letter = "L"  # a word ending in 1 ends in L more often (`TOTA1`)
+                near = tok[i + 1] if i + 1 < len(tok) and tok[i + 1].isalpha() else tok[i - 1]
+                lower = i > 0 and near.islower()
+                tok = tok[:i] + (letter.lower() if lower else letter) + tok[i + 1 :]
+        out.append(text[last : m.start()] + tok)
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)

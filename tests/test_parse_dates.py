@@ -1,0 +1,114 @@
+"""Dates and times of purchase in every form French tills print them."""
+
+from datetime import date
+
+import pytest
+
+from pipeline.parse import find_dates, find_times, lines_from_text
+from pipeline.parse.dates import pick_date, pick_time
+from pipeline.parse.text import clean_lines
+
+D21 = date(2026, 11, 21)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("21/11/2026", [D21]),
+        ("21/11/26", [D21]),
+        ("21-11-2026", [D21]),
+        ("21.11.2026", [D21]),
+        ("21.11.26", [D21]),
+        ("5.06.17", [date(2017, 6, 5)]),
+        ("5/6/17", [date(2017, 6, 5)]),
+        ("21 NOV 2026", [D21]),
+        ("21 Nov. 2026", [D21]),
+        ("21 novembre 2026", [D21]),
+        ("21 NOVEMBRE 26", [D21]),
+        ("1er février 2025", [date(2025, 2, 1)]),
+        ("Samedi 1 février 2025", [date(2025, 2, 1)]),
+        ("3 AOÛT 2024", [date(2024, 8, 3)]),
+        ("14 juil 2023", [date(2023, 7, 14)]),
+        ("21-nov-26", [D21]),
+        ("21NOV26", [D21]),
+        ("LE 21/11/2026 A 14H32", [D21]),
+        ("2026-11-21", [D21]),
+        ("2026/11/21 14:32", [D21]),
+        ("0006 002 000027 26/01/2017 08:21:05", [date(2017, 1, 26)]),
+        ("Date : 21/11/2026  Heure : 14:32", [D21]),
+        ("DATE: 211126", [D21]),
+        ("Nov 21, 2026", [D21]),
+        # OCR look-alikes and stray spaces
+        ("2l/1l/2O26", [D21]),
+        ("21/1I/2026", [D21]),
+        ("21 / 11 / 2026", [D21]),
+        ("2I.11.2O26", [D21]),
+        ("O5/O6/2O17", [date(2017, 6, 5)]),
+        ("21/11/2S", [date(2025, 11, 21)]),
+        # impossible dates are dropped
+        ("31/02/2026", []),
+        ("32/01/2026", []),
+        ("00/01/2026", []),
+        ("21/11/1985", []),
+        # amounts, rates and phones are no dates
+        ("4.08 24.50 20.00", []),
+        ("TEL 01.43.55.12.34", []),
+        ("TOTAL 24,50", []),
+    ],
+)
+def test_find_dates(text, expected):
+    assert find_dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("14:32", ["14:32"]),
+        ("14:32:05", ["14:32"]),
+        ("14H32", ["14:32"]),
+        ("14h32", ["14:32"]),
+        ("14 h 32", ["14:32"]),
+        ("8h05", ["08:05"]),
+        ("LE 21/11/2026 A 14H32", ["14:32"]),
+        ("21.11.2026 14.32", ["14:32"]),
+        ("0006 002 000027 26/01/2017 08:21:05", ["08:21"]),
+        ("l4:3O", ["14:30"]),
+        ("14H3O", ["14:30"]),
+        ("14.32", []),  # a dot time only next to a date
+        ("TOTAL 14.32", []),
+        ("25:10", []),
+        ("14:75", []),
+        ("OUVERT DE 8H30-20H00", []),
+    ],
+)
+def test_find_times(text, expected):
+    assert find_times(text) == expected
+
+
+def _lines(text):
+    return clean_lines(lines_from_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_date", "expected_time"),
+    [
+        (
+            "BON DE REDUCTION 2 EUR\nVALABLE JUSQU'AU 31/12/2026\nTICKET 0042\n21/11/2026 14:32",
+            D21,
+            "14:32",
+        ),
+        ("21/11/2026 14:32\nOFFRE VALABLE DU 01/12/2026 AU 31/12/2026", D21, "14:32"),
+        ("CARTE ************1234 EXP 12/28\nDATE D'EXPIRATION 30/11/2027\nLE 21/11/26 A 09H05", D21, "09:05"),
+        ("PROCHAIN RDV LE 19/12/2026 A 10H00\nLe 21/11/2026 à 14h32", D21, "14:32"),
+        ("DATE LIMITE 15/12/2026\nVENTE DU 21-11-2026\n14:32", D21, "14:32"),
+        ("REEDITE LE 30/11/2026 10:00\nTICKET DU 21/11/2026 14:32", D21, "14:32"),
+        ("OUVERT DU LUNDI AU SAMEDI 8H30-20H00\n21/11/26\n14:32:05", D21, "14:32"),
+        ("VALABLE JUSQU'AU :\n31/12/2026\n21/11/2026", D21, None),
+    ],
+)
+def test_pick_purchase_date(text, expected_date, expected_time):
+    lines = _lines(text)
+    picked = pick_date(lines)
+    assert picked is not None and picked.value == expected_date
+    time = pick_time(lines, picked.line)
+    assert (time[0] if time else None) == expected_time

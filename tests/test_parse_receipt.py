@@ -1,0 +1,497 @@
+"""Whole receipts of varied real-world layouts, every field asserted."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pipeline.parse import lines_from_text, parse_receipt, vote
+from pipeline.values import Item, Line, ReceiptFields, Retailer, VatLine
+from tests import receipt_texts as R
+
+D = Decimal
+
+
+def item(name, qty, price):
+    return Item(name=name, quantity=D(qty), price=D(price))
+
+
+CASES = {
+    "hypermarket": (
+        R.HYPERMARKET,
+        dict(
+            retailer=Retailer("E.LECLERC", "CENTRE COMMERCIAL LES ARCADES", "93160", "NOISY-LE-GRAND", "73282932000074"),
+            date=date(2017, 1, 26),
+            time="08:21",
+            ticket="000027",
+            beneficiary=None,
+            items=(
+                item("LAIT DEMI ECREME 1L", "1", "0.95"),
+                item("LAIT DEMI ECREME 1L", "1", "0.95"),
+                item("PAIN DE MIE HARRYS", "1", "2.35"),
+                item("BANANES CAT1", "0.850", "1.69"),
+                item("COCA COLA 1,5L", "3", "5.37"),
+                item("KERASTASE BAIN SATIN 250ML", "1", "24.50"),
+            ),
+            subtotal=D("33.81"),
+            vat=(VatLine(D("5.50"), D("0.31")), VatLine(D("20.00"), D("4.65"))),
+            total=D("33.81"),
+            currency="EUR",
+            payment="card",
+            markers=(),
+        ),
+    ),
+    "city_supermarket": (
+        R.CITY_SUPERMARKET,
+        dict(
+            retailer=Retailer("MONOPRIX", "52 AVENUE DES CHAMPS ELYSEES", "75008", "PARIS", None),
+            date=date(2026, 11, 21),
+            time="14:32",
+            ticket="4521",
+            beneficiary=None,
+            items=(
+                item("SHAMPOOING ELSEVE 250ML", "1", "4.99"),
+                item("EAU EVIAN 6X1,5L", "1", "3.20"),
+                item("CHOCOLAT NOIR 70%", "1", "2.15"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("20.00"), D("0.83")), VatLine(D("5.50"), D("0.28"))),
+            total=D("10.34"),
+            currency="EUR",
+            payment="contactless",
+            markers=(),
+        ),
+    ),
+    "discounter": (
+        R.DISCOUNTER,
+        dict(
+            retailer=Retailer("LIDL", "8 Rue du Général Leclerc", "69100", "Villeurbanne", "34326262201233"),
+            date=date(2026, 11, 21),
+            time="18:05",
+            ticket="0815",
+            beneficiary=None,
+            items=(
+                item("Beurre doux 250g", "1", "2.19"),
+                item("Yaourts nature x8", "1", "1.45"),
+                item("Lessive liquide", "1", "5.99"),
+                item("Chips nature", "2", "1.78"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("5.50"), D("0.28")), VatLine(D("20.00"), D("0.83"))),
+            total=D("10.41"),
+            currency="EUR",
+            payment="cash",
+            markers=(),
+        ),
+    ),
+    "fast_food": (
+        R.FAST_FOOD,
+        dict(
+            retailer=Retailer("McDonald's", "CC PARLY 2 AVENUE CHARLES DE GAULLE", "78150", "LE CHESNAY", "40823289000066"),
+            date=date(2026, 11, 21),
+            time="12:41",
+            ticket="28412",
+            beneficiary=None,
+            items=(
+                item("MENU BEST OF BIG MAC", "1", "9.50"),
+                item("PTIT WRAP RANCH", "1", "2.50"),
+                item("SUNDAE CARAMEL", "2", "5.40"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("10.00"), D("1.58")),),
+            total=D("17.40"),
+            currency="EUR",
+            payment="meal_voucher",
+            markers=(),
+        ),
+    ),
+    "diy": (
+        R.DIY,
+        dict(
+            retailer=Retailer("LEROY MERLIN", "ZAC DU PLATEAU 4 RUE ROUGET DE LISLE", "94200", "IVRY SUR SEINE", "38456094200017"),
+            date=date(2026, 11, 21),
+            time="10:05",
+            ticket="F2026-00123",
+            beneficiary="M. MARTIN Paul",
+            items=(
+                item("PEINTURE BLANC MAT 2,5L", "2", "49.80"),
+                item("VIS AGGLO 4X40 BOITE 200", "1", "6.90"),
+                item("RUBAN MASQUE 50M", "1", "3.45"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("20.00"), D("10.02")),),
+            total=D("60.15"),
+            currency="EUR",
+            payment="cheque",
+            markers=(),
+        ),
+    ),
+    "beauty_shop": (
+        R.BEAUTY_SHOP,
+        dict(
+            retailer=Retailer("NOCIBE", "Centre Commercial Rosny 2", "93110", "ROSNY SOUS BOIS", None),
+            date=date(2026, 11, 21),
+            time="16:48",
+            ticket="0815-0042",
+            beneficiary=None,
+            items=(
+                item("KERASTASE ELIXIR ULTIME 100ML", "1", "49.90"),
+                item("KERASTASE BAIN SATIN 250ML", "1", "24.50"),
+                item("VERNIS ROUGE", "2", "13.00"),
+            ),
+            subtotal=None,
+            vat=(),
+            total=D("77.40"),  # after the loyalty voucher printed below TOTAL
+            currency="EUR",
+            payment="card",
+            markers=(),
+        ),
+    ),
+    "salon_one": (
+        R.SALON_ONE,
+        dict(
+            retailer=Retailer("EMMA COIFFURE", "3 place du Marché", "35000", "Rennes", "81234567800019"),
+            date=date(2026, 11, 21),
+            time="14:32",
+            ticket="0042-123456",
+            beneficiary="Mme DUPONT Marie",
+            items=(
+                item("Shampooing Coupe Brushing", "1", "45.00"),
+                item("Fusio Dose", "1", "15.00"),
+                item("Kérastase Bain Satin 250ml", "1", "24.50"),
+            ),
+            subtotal=None,
+            vat=(),
+            total=D("84.50"),
+            currency="EUR",
+            payment="card",
+            markers=(),
+        ),
+    ),
+    "salon_two_corsica": (
+        R.SALON_TWO,
+        dict(
+            retailer=Retailer("L'ATELIER DE JULIE", "12 bis cours Napoléon", "20000", "Ajaccio", None),
+            date=date(2026, 11, 21),
+            time="10:05",
+            ticket="2026-1187",
+            beneficiary="Julie Martin",
+            items=(
+                item("Coupe Femme Cheveux Longs", "1", "42.00"),
+                item("Soin Fusio Dose", "1", "18.00"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("20.00"), D("10.00")),),
+            total=D("60.00"),
+            currency="EUR",
+            payment="cash",
+            markers=(),
+        ),
+    ),
+    "salon_three_monaco": (
+        R.SALON_THREE,
+        dict(
+            retailer=Retailer("MONACO HAIR STUDIO", "7 boulevard des Moulins", "98000", "MONACO", None),
+            date=date(2026, 11, 21),
+            time="18:45",
+            ticket="2026/0456",
+            beneficiary=None,
+            items=(
+                item("Coupe femme", "1", "38.00"),
+                item("Masque Kerastase", "2", "25.00"),
+            ),
+            subtotal=None,
+            vat=(VatLine(D("20.00"), D("10.50")),),
+            total=D("63.00"),
+            currency="EUR",
+            payment="card",
+            markers=(),
+        ),
+    ),
+    "card_slip_alone": (
+        R.CARD_SLIP,
+        dict(
+            retailer=Retailer("CARREFOUR CITY", None, "75011", "PARIS", None),
+            date=date(2026, 11, 21),
+            time="14:32",
+            ticket=None,
+            beneficiary=None,
+            items=(),
+            subtotal=None,
+            vat=(),
+            total=D("24.50"),
+            currency="EUR",
+            payment="contactless",
+            markers=("card_slip",),
+        ),
+    ),
+    "duplicata": (
+        R.DUPLICATA,
+        dict(
+            retailer=Retailer("FRANPRIX", "27 rue de Rivoli", "75004", "Paris", None),
+            date=date(2026, 11, 21),
+            time="07:58",
+            ticket="000123",
+            beneficiary=None,
+            items=(
+                item("PAIN AU CHOCOLAT X3", "1", "3.60"),
+                item("CAFE MOULU 250G", "1", "4.25"),
+            ),
+            subtotal=None,
+            vat=(),
+            total=D("7.85"),
+            currency="EUR",
+            payment="cash",
+            markers=("duplicata",),
+        ),
+    ),
+    "card_block_below": (
+        R.CARD_BLOCK_BELOW,
+        dict(
+            retailer=Retailer("INTERMARCHE SUPER", "ROUTE DE NANTES", "44300", "NANTES", None),
+            date=date(2026, 11, 21),
+            time="17:12",
+            ticket="004411",
+            beneficiary=None,
+            items=(
+                item("JAMBON BLANC X4", "1", "3.49"),
+                item("EMMENTAL RAPE 200G", "1", "2.15"),
+                item("SHAMPOOING DOP 400ML", "1", "2.99"),
+                item("PACK EAU CRISTALINE", "1", "1.99"),
+                item("LESSIVE PERSIL", "1", "11.48"),
+            ),
+            subtotal=D("22.10"),
+            vat=(),
+            total=D("22.10"),
+            currency="EUR",
+            payment="contactless",
+            markers=(),
+        ),
+    ),
+    "noisy_ocr": (
+        R.NOISY_OCR,
+        dict(
+            retailer=Retailer("CARREFOUR CITY", "12 rue Oberkampf", "75011", "PARIS", "45132133500135"),
+            date=date(2026, 11, 21),
+            time="19:05",
+            ticket="001234",
+            beneficiary=None,
+            items=(
+                item("JUS D'ORANGE 1L", "1", "2.40"),
+                item("BRIOCHE TRANCHEE", "1", "1.99"),
+            ),
+            subtotal=None,
+            vat=(),
+            total=D("4.39"),
+            currency="EUR",
+            payment="card",
+            markers=(),
+        ),
+    ),
+}
+
+FIELDS = ("retailer", "date", "time", "ticket", "beneficiary", "items", "subtotal", "vat",
+          "total", "currency", "payment", "markers")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("field", FIELDS)
+def test_receipt_field(name, field):
+    text, expected = CASES[name]
+    got = parse_receipt(lines_from_text(text))
+    assert getattr(got, field) == expected[field]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_confidences_in_range(name):
+    got = parse_receipt(lines_from_text(CASES[name][0]))
+    assert got.confidence, "every found field has a confidence"
+    assert all(0.0 <= v <= 1.0 for v in got.confidence.values())
+    for key in ("date", "total"):
+        assert key in got.confidence
+
+
+def test_separator_lines_and_empty_input():
+    assert parse_receipt(lines_from_text("=====\n-----\n*****\n_____")) == ReceiptFields(confidence={})
+    assert parse_receipt(()) == ReceiptFields(confidence={})
+
+
+def test_low_ocr_confidence_lowers_field_confidence():
+    sure = parse_receipt(lines_from_text(R.SALON_ONE))
+    doubtful = parse_receipt(
+        tuple(Line(text=t, conf=40.0, box=(0, 0, 0, 0)) for t in R.SALON_ONE.splitlines())
+    )
+    assert doubtful.total == sure.total
+    assert doubtful.confidence["total"] < sure.confidence["total"]
+
+
+def test_underlined_item_is_kept():
+    lines = [Line(text=t, conf=90.0, box=(0, 0, 0, 0), underlined="Fusio" in t) for t in R.SALON_ONE.splitlines()]
+    got = parse_receipt(lines)
+    assert [i.name for i in got.items if i.underlined] == ["Fusio Dose"]
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "payment"),
+    [
+        ("TOTAL 50,00\nREMISE FIDELITE -5,00\nNET A PAYER 45,00\nCB 45,00", "45.00", "card"),
+        ("SOUS TOTAL 30,00\nTOTAL 24,50\nESPECES 30,00\nRENDU 5,50", "24.50", "cash"),
+        ("ARTICLES 3\nTOTAL TTC 24,50 EUR\nCARTE BANCAIRE 24,50 EUR", "24.50", "card"),
+        ("TOTAL 24,50 dont TVA 4,08\nCHQ 24,50", "24.50", "cheque"),
+        ("TOTAL\n24,50\nTICKET RESTAURANT 24,50", "24.50", "meal_voucher"),
+        ("S/TOTAL 26,00\nMONTANT DU 24,50\nSWILE 24,50", "24.50", "meal_voucher"),
+        ("TOT TTC €24.50\nVISA 24.50", "24.50", "card"),
+        ("Total 24.50\nCash 30.00\nChange 5.50", "24.50", "cash"),
+        ("MONTANT PERCU 30,00\nA PAYER 24,50\nESP 30,00\nRENDU MONNAIE 5,50", "24.50", "cash"),
+        ("TOTAL TTC 19 964,29\nVIREMENT 19 964,29", "19964.29", "other"),
+        ("VOUS AVEZ ECONOMISE 3,00\nTOTAL 24,50\nCB SANS CONTACT 24,50", "24.50", "contactless"),
+    ],
+)
+def test_total_and_payment_labels(text, total, payment):
+    got = parse_receipt(lines_from_text(text))
+    assert got.total == D(total)
+    assert got.payment == payment
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [("TOTAL 24,50 €", "EUR"), ("TOTAL 24,50", "EUR"), ("TOTAL USD 24.50", "USD"),
+     ("TOTAL CHF 24.50", "CHF"), ("Total £24.50", "GBP")],
+)  # fmt: skip
+def test_currency(text, currency):
+    assert parse_receipt(lines_from_text(text)).currency == currency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TICKET N° 000123", "000123"),
+        ("Ticket: 4521", "4521"),
+        ("N° TICKET : 778", "778"),
+        ("N°0042-123456", "0042-123456"),
+        ("TRANSACTION 99812", "99812"),
+        ("TK 0456", "0456"),
+        ("FACTURE N° 2026-0042", "2026-0042"),
+        ("0006 002 000027 26/01/2017 08:21:05", "000027"),
+        ("N° TVA FR12345678901", None),
+        ("TICKET CLIENT", None),
+    ],
+)
+def test_ticket_forms(text, expected):
+    assert parse_receipt(lines_from_text(text)).ticket == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Client : Mme DUPONT Marie", "Mme DUPONT Marie"),
+        ("Cliente: Sophie Bernard", "Sophie Bernard"),
+        ("Nom : Julie Martin", "Julie Martin"),
+        ("Bénéficiaire : M. Paul Durand", "M. Paul Durand"),
+        ("Client : 004512", None),
+        ("TICKET CLIENT", None),
+    ],
+)
+def test_beneficiary(text, expected):
+    assert parse_receipt(lines_from_text(text)).beneficiary == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "markers"),
+    [
+        ("DUPLICATA\nTOTAL 5,00", ("duplicata",)),
+        ("DUPL1CATA\nTOTAL 5,00", ("duplicata",)),
+        ("** COPIE **\nTOTAL 5,00", ("duplicata",)),
+        ("REIMPRESSION TICKET\nTOTAL 5,00", ("duplicata",)),
+        ("RE-EDITION\nTOTAL 5,00", ("duplicata",)),
+        ("2EME EDITION\nTOTAL 5,00", ("duplicata",)),
+        ("TICKET REEDITE\nTOTAL 5,00", ("duplicata",)),
+        ("CAFE 5,00\nTOTAL 5,00\nCARTE BANCAIRE\nTICKET CLIENT\nA CONSERVER", ()),
+    ],
+)
+def test_markers(text, markers):
+    assert parse_receipt(lines_from_text(text)).markers == markers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 RUE DE LA PAIX\n75002 PARIS", ("12 RUE DE LA PAIX", "75002", "PARIS")),
+        ("12 RUE DE LA PAIX 75002 PARIS", ("12 RUE DE LA PAIX", "75002", "PARIS")),
+        ("AV. JEAN JAURES\n13001 MARSEILLE CEDEX 01", ("AV. JEAN JAURES", "13001", "MARSEILLE")),
+        ("2 chemin des Vignes\n97200 Fort-de-France", ("2 chemin des Vignes", "97200", "Fort-de-France")),
+        ("5 impasse du Port\nF-06000 NICE", ("5 impasse du Port", "06000", "NICE")),
+        ("Quai Saint-Pierre\nBASTIA 20200", ("Quai Saint-Pierre", "20200", "BASTIA")),
+        ("TEL 01 23 45 67 89\n00000 NOWHERE", (None, None, None)),
+    ],
+)
+def test_address_forms(text, expected):
+    r = parse_receipt(lines_from_text("SHOP\n" + text)).retailer
+    assert (r.address, r.postal_code, r.city) == expected
+
+
+def test_siren_is_not_a_siret():
+    r = parse_receipt(lines_from_text("SHOP\nSIREN 732 829 320\nRCS PARIS 732 829 320")).retailer
+    assert r.siret is None
+
+
+def test_vote_majority_and_consistency():
+    base = parse_receipt(lines_from_text(R.SALON_ONE))
+    wrong_total = ReceiptFields(
+        retailer=base.retailer, date=base.date, total=D("845.00"), confidence={"total": 0.95}
+    )
+    wrong_date = ReceiptFields(
+        retailer=base.retailer, date=date(2026, 11, 27), items=base.items, total=D("84.50"),
+        confidence={"date": 0.99, "total": 0.5},
+    )  # fmt: skip
+    got = vote([base, wrong_total, wrong_date])
+    assert got.total == D("84.50")
+    assert got.date == date(2026, 11, 21)
+    assert got.items == base.items
+    assert got.retailer == base.retailer
+    assert 0 < got.confidence["total"] <= 1
+
+
+def test_vote_tie_goes_to_confidence_and_items_sum():
+    a = ReceiptFields(total=D("24.50"), confidence={"total": 0.6})
+    b = ReceiptFields(total=D("24.56"), confidence={"total": 0.9})
+    assert vote([a, b]).total == D("24.56")
+    c = ReceiptFields(total=D("24.50"), items=(item("X", "1", "24.50"),), confidence={"total": 0.5})
+    assert vote([c, b]).total == D("24.50")  # equals its items' sum
+
+
+def test_vote_markers_need_half_the_readings():
+    dup = ReceiptFields(markers=("duplicata",), confidence={"duplicata": 0.9})
+    plain = ReceiptFields()
+    assert vote([dup, plain]).markers == ("duplicata",)
+    assert vote([dup, plain, plain]).markers == ()
+    assert vote([]) == ReceiptFields()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+RECEIPT_ALPHABET = st.sampled_from(list("0123456789 ,.:/-*€%xXOlIS|BNTAEUROTALCBDPQ°'\n") + ["TOTAL", "TVA", "CB", "€"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(RECEIPT_ALPHABET, max_size=200).map("".join))
+def test_never_raises_on_noise(text):
+    got = parse_receipt(lines_from_text(text))
+    assert all(0.0 <= v <= 1.0 for v in got.confidence.values())
+    assert got.total is None or got.total > 0
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([("cite ie 't", 90.0), ("E.LECLERC", 90.0), ("93160 NOISY-LE-GRAND", 90.0)], "E.LECLERC"),
+        ([("Sa iE", 30.0), ("Emma Coiffure", 88.0), ("35000 Rennes", 90.0)], "Emma Coiffure"),
+        ([("BIENVENUE", 90.0), ("INTERMARCHE SUPER", 90.0)], "INTERMARCHE SUPER"),
+        ([("Tel 01 43 55 12 34", 90.0), ("Salon Léa", 90.0)], "Salon Léa"),
+        ([("FRANCK PR0VOST", 80.0), ("COIFFEUR", 90.0)], "FRANCK PROVOST"),
+    ],
+)
+def test_name_under_logo_noise(lines, expected):
+    got = parse_receipt([Line(text=t, conf=c, box=(0, 0, 0, 0)) for t, c in lines])
+    assert got.retailer.name == expected
