@@ -1,0 +1,125 @@
+"""`prepare_page`: from a photo or scan to an upright, clean, normalised grey receipt."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.preprocess.clean import find_rules, flatten_illumination
+from pipeline.preprocess.deskew import estimate_skew, rotate
+from pipeline.preprocess.legibility import measure
+from pipeline.preprocess.locate import find_paper, trim_edges, warp_paper
+from pipeline.preprocess.pens import find_underlines
+from pipeline.preprocess.text import grey_of, measure_char_height, text_bounds
+from pipeline.settings import ReadingSettings
+from pipeline.values import PageImage, PreparedPage
+
+MAX_WORK_SIDE = 4000  # larger photos are shrunk first: their characters stay far above target
+MIN_SCALE, MAX_SCALE = 0.15, 4.0
+MAX_OUTPUT_PIXELS = 12_000_000  # caps Tesseract's time on absurdly long receipts
+SKEW_MIN = 0.3  # degrees; below this a rotation only blurs
+
+
+def as_bgr(image: np.ndarray) -> np.ndarray:
+    """Any 8-bit grey, BGR or BGRA array as contiguous BGR."""
+    img = np.asarray(image)
+    if img.dtype != np.uint8:
+        img = np.clip(img, 0, 255).astype(np.uint8)
+    if img.ndim == 2:
+        return cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    if img.shape[2] == 4:
+        return cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
+    if img.shape[2] == 1:
+        return cv2.cvtColor(img[..., 0], cv2.COLOR_GRAY2BGR)
+    return np.ascontiguousarray(img[..., :3])
+
+
+def locate_receipt(image: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
+    """The receipt cut out of a photo and flattened: (BGR crop, factor from the original, steps)."""
+    bgr = as_bgr(image)
+    steps: list[str] = []
+    factor = 1.0
+    if max(bgr.shape[:2]) > MAX_WORK_SIDE:
+        factor = MAX_WORK_SIDE / max(bgr.shape[:2])
+        bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        steps.append(f"shrink:{factor:.3f}")
+    corners, how = find_paper(bgr)
+    if corners is None:
+        steps.append("whole_image")
+        return bgr, factor, steps
+    steps.append(f"found_receipt:{how}")
+    steps.append("warp" if how == "quad" else "rotate_crop")
+    return trim_edges(warp_paper(bgr, corners)), factor, steps
+
+
+def paper_colour(bgr: np.ndarray) -> tuple[int, int, int]:
+    """The brightest common colour: what blank paper looks like in this photo."""
+    flat = bgr.reshape(-1, 3)
+    if flat.shape[0] > 200_000:
+        flat = flat[:: flat.shape[0] // 200_000]
+    grey = flat.astype(np.int32).sum(axis=1)
+    light = flat[grey >= np.percentile(grey, 80)]
+    return tuple(int(v) for v in np.median(light, axis=0))
+
+
+def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
+    """Find, straighten, crop, rescale and clean one page for OCR; measure its legibility."""
+    if page.image is None:
+        raise ValueError(f"page {page.index} has no image (a text-layer page needs no preparing)")
+    receipt, factor, steps = locate_receipt(page.image)
+
+    angle = estimate_skew(grey_of(receipt))
+    if abs(angle) >= SKEW_MIN:
+        receipt = rotate(receipt, angle, paper_colour(receipt))
+        steps.append(f"deskew:{angle:+.1f}")
+
+    grey = grey_of(receipt)
+    glyphs = measure_char_height(grey)
+    original_height = glyphs.char_height / factor
+    legibility = measure(grey, glyphs, original_height)
+
+    bounds = text_bounds(glyphs, grey.shape, margin=1.5 * glyphs.char_height)
+    if bounds is not None:
+        x, y, w, h = bounds
+        if w * h < 0.97 * grey.size:
+            receipt, grey = receipt[y : y + h, x : x + w], grey[y : y + h, x : x + w]
+            steps.append("crop_text")
+
+    char_height = glyphs.char_height
+    scale = 1.0
+    if char_height > 0:
+        scale = float(np.clip(settings.target_char_height / char_height, MIN_SCALE, MAX_SCALE))
+        h, w = grey.shape[:2]
+        scale = min(scale, (MAX_OUTPUT_PIXELS / (h * w)) ** 0.5)
+        if abs(scale - 1) > 0.05:
+            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+            receipt = cv2.resize(receipt, None, fx=scale, fy=scale, interpolation=interp)
+            grey = grey_of(receipt)
+            char_height *= scale
+            steps.append(f"scale:{scale:.2f}")
+        else:
+            scale = 1.0
+    steps.append(f"char_height:{char_height:.1f}")
+
+    clean = flatten_illumination(grey, char_height)
+    steps.append("flatten")
+    underlines: list[tuple[int, int, int, int]] = []
+    if char_height > 0:
+        ink = (clean < 128).astype(np.uint8) * 255
+        pen, underlines = find_underlines(receipt, ink, char_height)
+        if pen.any():
+            # inpainting carries letter strokes the pen crossed through the gap; paper elsewhere
+            clean = cv2.inpaint(clean, pen, 3, cv2.INPAINT_TELEA)
+            steps.append(f"pen_strokes:{len(underlines)}")
+        rules = find_rules(clean, char_height)
+        if rules.any():
+            clean[rules > 0] = 255
+            steps.append("remove_rules")
+    return PreparedPage(
+        index=page.index,
+        image=clean,
+        scale=scale * factor,
+        legibility=legibility,
+        underlines=tuple(underlines),
+        steps=tuple(steps),
+    )

@@ -1,0 +1,102 @@
+"""Where the ink is, and how tall its characters are.
+
+Every later step is sized from the median character height, so it is measured
+once on the upright receipt and passed around in pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    """Connected components of the ink that look like characters."""
+
+    stats: np.ndarray  # N x 5 (x, y, w, h, area) of character-like components
+    char_height: float  # median height, 0.0 when no text was found
+
+
+def grey_of(image: np.ndarray) -> np.ndarray:
+    """An 8-bit grey view of a BGR or grey image."""
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def ink_mask(grey: np.ndarray, block: int | None = None, c: int = 12) -> np.ndarray:
+    """Dark-on-light ink as 255, by a local threshold that shrugs off shadows."""
+    h, w = grey.shape[:2]
+    if block is None:
+        block = max(15, (min(h, w) // 20) | 1)
+    block = max(3, block | 1)
+    # only pixels clearly darker than their surroundings: flat paper stays empty
+    return cv2.adaptiveThreshold(
+        grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, c
+    )
+
+
+def find_glyphs(mask: np.ndarray, min_height: int = 4) -> Glyphs:
+    """Character-like components of an ink mask and their median height."""
+    h, w = mask.shape[:2]
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    stats = stats[1:]
+    if count <= 1:
+        return Glyphs(np.zeros((0, 5), np.int32), 0.0)
+    cw, ch, area = stats[:, 2], stats[:, 3], stats[:, 4]
+    fill = area / np.maximum(cw * ch, 1)
+    keep = (
+        (ch >= min_height)
+        & (ch <= max(min_height, h // 4))
+        & (cw <= 3 * ch)  # merged words and rules are wider
+        & (cw * 8 >= ch)  # a "1" or "l" is narrow, a table border narrower
+        & (fill > 0.08)
+        & (fill < 0.95)  # solid blocks are logos or dirt
+    )
+    glyphs = stats[keep]
+    if len(glyphs) < 3:
+        return Glyphs(glyphs, 0.0)
+    heights = glyphs[:, 3].astype(np.float64)
+    # punctuation and dashes pull the median down: take the median of the taller half
+    median = float(np.median(heights))
+    tall = heights[heights >= 0.6 * median]
+    return Glyphs(glyphs, float(np.median(tall)))
+
+
+def measure_char_height(grey: np.ndarray) -> Glyphs:
+    """Median character height of a grey page, tried at a coarse and a fine threshold block."""
+    h, w = grey.shape[:2]
+    best = Glyphs(np.zeros((0, 5), np.int32), 0.0)
+    # the block must be larger than a character: try a guess, then refine with the result
+    block = max(15, (min(h, w) // 12) | 1)
+    for _ in range(2):
+        glyphs = find_glyphs(ink_mask(grey, block))
+        if len(glyphs.stats) > len(best.stats):
+            best = glyphs
+        if glyphs.char_height <= 0:
+            break
+        block = int(glyphs.char_height * 2.5) | 1
+    return best
+
+
+def text_bounds(glyphs: Glyphs, shape: tuple[int, ...], margin: float) -> tuple[int, int, int, int] | None:
+    """Box (x, y, w, h) around the character-like components, widened by `margin` px."""
+    if glyphs.char_height <= 0:
+        return None
+    s = glyphs.stats
+    tall = s[(s[:, 3] >= 0.5 * glyphs.char_height) & (s[:, 3] <= 2.5 * glyphs.char_height)]
+    if len(tall) < 3:
+        return None
+    x0 = int(np.percentile(tall[:, 0], 0.5))
+    y0 = int(tall[:, 1].min())
+    x1 = int(np.percentile(tall[:, 0] + tall[:, 2], 99.5))
+    y1 = int((tall[:, 1] + tall[:, 3]).max())
+    m = int(margin)
+    x0, y0 = max(0, x0 - m), max(0, y0 - m)
+    x1, y1 = min(shape[1], x1 + m), min(shape[0], y1 + m)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    return x0, y0, x1 - x0, y1 - y0

@@ -1,0 +1,110 @@
+"""The OCR engines on rendered text: words, boxes, confidences, loaded once."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.engines import LineRecognizer, OcrEngine, get_engine, get_recognizer
+from pipeline.engines.tesseract import PytesseractEngine, TesseractEngine, find_tessdata
+from pipeline.errors import EngineError
+from pipeline.settings import ReadingSettings
+from tests.receipt_images import MONO
+
+SETTINGS = ReadingSettings()
+
+
+def render(lines: list[str], font_px: int = 26, pad: int = 20) -> np.ndarray:
+    font = ImageFont.truetype(MONO, font_px)
+    width = max(int(font.getlength(t)) for t in lines) + 2 * pad
+    step = int(font_px * 1.6)
+    img = Image.new("L", (width, 2 * pad + step * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, text in enumerate(lines):
+        draw.text((pad, pad + i * step), text, font=font, fill=0)
+    return np.asarray(img)
+
+
+TEXT = ["CARREFOUR MARKET", "BEURRE DOUX 2,15", "TOTAL 24,50"]
+
+
+def test_tesseract_reads_words_with_boxes_and_confidences():
+    engine = get_engine(SETTINGS)
+    assert isinstance(engine, TesseractEngine) and isinstance(engine, OcrEngine)
+    image = render(TEXT)
+    reading = engine.read(image, variant="clean")
+    assert [line.text for line in reading.lines] == TEXT
+    assert reading.engine == "tesseract" and reading.engine_version.startswith("5.")
+    assert reading.variant == "clean" and reading.seconds > 0
+    total = reading.lines[2]
+    assert [w.text for w in total.words] == ["TOTAL", "24,50"]
+    for word in total.words:
+        x, y, w, h = word.box
+        assert 15 <= h <= 30 and w > 2 * h  # boxes in the image's pixels
+        assert image[y : y + h, x : x + w].min() == 0  # there is ink inside
+        assert 80 <= word.conf <= 100
+    assert total.words[0].box[0] < total.words[1].box[0]
+    assert reading.lines[0].box[1] < reading.lines[1].box[1] < reading.lines[2].box[1]
+
+
+def test_engine_is_loaded_once_per_process_and_thread():
+    engine = get_engine(SETTINGS)
+    assert get_engine(ReadingSettings()) is engine
+    api = engine.api()
+    engine.read(render(["A"]))
+    assert engine.api() is api
+    other = []
+    thread = threading.Thread(target=lambda: other.append(engine.api()))
+    thread.start()
+    thread.join()
+    assert other[0] is not api  # each thread gets its own handle: tesserocr is not thread-safe
+
+
+def test_blank_and_tiny_images_give_no_lines():
+    engine = get_engine(SETTINGS)
+    assert engine.read(np.full((200, 300), 255, np.uint8)).lines == ()
+    assert engine.read(np.zeros((2, 2), np.uint8)).lines == ()
+
+
+def test_timeout_becomes_an_engine_error():
+    engine = TesseractEngine(SETTINGS.languages, seconds=0.001)
+    page = render(TEXT * 30)
+    with pytest.raises(EngineError) as err:
+        engine.read(page)
+    assert err.value.transient
+
+
+def test_missing_languages_are_an_engine_error():
+    with pytest.raises(EngineError, match="klingon"):
+        find_tessdata("klingon")
+
+
+def test_pytesseract_fallback_reads_the_same():
+    try:
+        engine = PytesseractEngine(SETTINGS.languages)
+    except EngineError:
+        pytest.skip("no tesseract command on this machine")
+    reading = engine.read(render(TEXT))
+    assert [line.text for line in reading.lines] == TEXT
+    assert all(w.conf > 50 and w.box[2] > 0 for line in reading.lines for w in line.words)
+
+
+def test_rapidocr_reads_a_total_crop():
+    recognizer = get_recognizer(SETTINGS)
+    assert isinstance(recognizer, LineRecognizer)
+    crops = [render(["TOTAL 24,50"], pad=4), render(["12/03/2024 14:32"], pad=4)]
+    results = recognizer.recognize(crops)
+    assert [text for text, _ in results] == ["TOTAL 24,50", "12/03/2024 14:32"]
+    assert all(conf > 80 for _, conf in results)
+    assert get_recognizer(SETTINGS) is recognizer
+
+
+def test_rapidocr_full_page_reads_rows():
+    from pipeline.engines.rapid import RapidOcrEngine
+
+    reading = RapidOcrEngine().read(render(TEXT))
+    assert [line.text for line in reading.lines] == TEXT
+    assert reading.engine == "rapidocr"

@@ -1,0 +1,167 @@
+"""prepare_page and the legibility checks, on receipts rendered and photographed in the test."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.engines import get_engine
+from pipeline.errors import IllegibleError, Reason
+from pipeline.preprocess import check_legibility, mark_underlined, measure_legibility, prepare_page
+from pipeline.preprocess.deskew import estimate_skew
+from pipeline.preprocess.locate import find_paper
+from pipeline.preprocess.text import grey_of, measure_char_height
+from pipeline.settings import LegibilityLimits, ReadingSettings
+from pipeline.values import PageImage
+from tests import receipt_images as ri
+
+SETTINGS = ReadingSettings()
+
+
+def prepare(image: np.ndarray):
+    return prepare_page(PageImage(0, image), SETTINGS)
+
+
+def read_lines(image: np.ndarray):
+    return get_engine(SETTINGS).read(image).lines
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def paper():
+    return ri.render_paper()
+
+
+@pytest.fixture(scope="module")
+def photo(paper):
+    image, _ = paper
+    return ri.photograph(image, angle=9, tilt=0.12)
+
+
+def test_finds_the_receipt_quad_on_wood(photo):
+    image, truth = photo
+    corners, how = find_paper(image)
+    assert how == "quad"
+    # each corner within 2% of the photo's size of where the paper was laid
+    assert np.abs(corners - truth).max() < 0.02 * max(image.shape[:2])
+
+
+def test_warped_receipt_comes_out_upright_and_readable(photo):
+    page = prepare(photo[0])
+    assert page.steps[:2] == ("found_receipt:quad", "warp")
+    texts = [squash(line.text) for line in read_lines(page.image)]
+    assert "TOTAL 24,50" in texts
+    assert texts[0] == "SUPER MARCHE DU CENTRE"  # upright: the header is read first
+
+
+@pytest.mark.parametrize("angle", [7.0, -7.0, 13.5])
+def test_deskew_recovers_the_rotation(paper, angle):
+    rotated = ri.rotate(paper[0], angle)
+    assert estimate_skew(grey_of(rotated)) == pytest.approx(-angle, abs=1.0)
+    page = prepare(rotated)
+    step = next(s for s in page.steps if s.startswith("deskew:"))
+    assert float(step.split(":")[1]) == pytest.approx(-angle, abs=1.0)
+
+
+@pytest.mark.parametrize("font_px", [16, 30, 60])
+def test_characters_are_rescaled_to_the_target_height(font_px):
+    image, _ = ri.render_paper(font_px=font_px)
+    page = prepare(ri.photograph(image, size=(1600, 1400))[0])
+    measured = measure_char_height(page.image).char_height
+    assert 20 <= measured <= 32, (font_px, measured, page.steps)
+
+
+def test_blue_pen_stroke_is_reported_and_erased_under_its_line():
+    image, boxes = ri.render_paper()
+    # "SHAMPOOING DOUX      6,20", underlined so the stroke touches the letters' feet
+    ri.draw_pen_stroke(image, boxes[7], gap=-1, thickness=4)
+    page = prepare(ri.photograph(image, angle=5)[0])
+    assert len(page.underlines) == 1, page.underlines
+    reading = mark_underlined(get_engine(SETTINGS).read(page.image), page.underlines)
+    assert [squash(ln.text) for ln in reading.lines if ln.underlined] == ["SHAMPOOING DOUX 6,20"]
+    ux, uy, uw, uh = page.underlines[0]
+    line = next(ln for ln in reading.lines if ln.text.startswith("SHAMPOOING"))
+    lx, ly, lw, lh = line.box
+    assert min(lx + lw, ux + uw) - max(lx, ux) > 0.8 * lw  # runs the length of the line
+    assert ly + lh / 2 < uy + uh / 2 < ly + 2 * lh  # at the line's bottom
+    # the stroke is gone from the OCR image: only the letters' feet stay dark in its box
+    assert (page.image[uy + uh // 2 : uy + uh, ux : ux + uw] < 128).mean() < 0.02
+
+
+def test_dark_pen_stroke_is_found_too():
+    image, boxes = ri.render_paper()
+    ri.draw_pen_stroke(image, boxes[5], color=(30, 30, 30), seed=4)
+    page = prepare(image)
+    assert len(page.underlines) == 1
+    underlined = mark_underlined(get_engine(SETTINGS).read(page.image), page.underlines)
+    assert [squash(ln.text) for ln in underlined.lines if ln.underlined] == ["PAIN COMPLET 2,30"]
+
+
+def test_separator_rows_vanish(paper):
+    page = prepare(paper[0])
+    assert "remove_rules" in page.steps
+    text = "\n".join(line.text for line in read_lines(page.image))
+    assert not re.search(r"[=\-_]{4,}", text), text
+    assert "TOTAL" in text
+
+
+def test_shadowed_photo_is_flattened(photo):
+    page = prepare(ri.shadow(photo[0], depth=0.6))
+    # paper is white again on both sides of the shadow's edge
+    h, w = page.image.shape
+    assert np.percentile(page.image[: h // 4], 50) > 240
+    assert np.percentile(page.image[-h // 4 :], 50) > 240
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        np.full((600, 400, 3), 255, np.uint8),
+        np.zeros((600, 400, 3), np.uint8),
+        np.full((3, 3, 3), 128, np.uint8),
+        np.random.default_rng(0).integers(0, 255, (300, 500, 3), dtype=np.uint8),
+        np.full((50, 4000), 200, np.uint8),
+    ],
+    ids=["white", "black", "tiny", "noise", "strip"],
+)
+def test_odd_inputs_do_not_crash(image):
+    page = prepare(image)
+    assert page.image.ndim == 2 and page.image.size > 0
+
+
+def test_legibility_refuses_blurred_and_dark_photos(photo):
+    limits = LegibilityLimits()
+    clean = measure_legibility(photo[0])
+    check_legibility(clean, limits)  # passes
+
+    blurred = measure_legibility(ri.blur(photo[0], 7))
+    with pytest.raises(IllegibleError) as err:
+        check_legibility(blurred, limits)
+    assert err.value.reason == Reason.ILLEGIBLE
+    assert "blurred" in err.value.message
+    assert f"{blurred.sharpness:.1f}" in err.value.message and f"{limits.min_sharpness:g}" in err.value.message
+
+    dark = measure_legibility(ri.darken(photo[0], 0.15))
+    with pytest.raises(IllegibleError) as err:
+        check_legibility(dark, limits)
+    assert "dark" in err.value.message and f"{dark.brightness:.1f}" in err.value.message
+
+
+def test_legibility_refuses_tiny_text(photo):
+    tiny = cv2.resize(photo[0], None, fx=0.12, fy=0.12, interpolation=cv2.INTER_AREA)
+    legibility = measure_legibility(tiny)
+    with pytest.raises(IllegibleError, match=r"too small.*at least 7 px"):
+        check_legibility(legibility, LegibilityLimits())
+
+
+def test_prepared_page_carries_legibility_in_original_pixels(photo):
+    page = prepare(photo[0])
+    direct = measure_legibility(photo[0])
+    assert page.legibility.text_height == pytest.approx(direct.text_height, rel=0.1)
+    assert page.legibility.text_height > 30  # 30 px font, photographed a little larger
