@@ -1,0 +1,183 @@
+"""Extraction benchmark: per-field exact-match rate and seconds per receipt.
+
+Runs the pipeline and a naive baseline on the same generated corpus, in the same
+run, so the ratio is meaningful on a noisy machine. Baseline: the file decoded with
+Pillow (PDF pages rendered with pdfium), `pytesseract.image_to_string(image,
+lang="fra")`, then the same field parser.
+
+    .venv/bin/python -m benchmarks.extraction --count 200 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+FIELDS = ("retailer", "address", "postal_code", "city", "siret", "date", "time", "ticket",
+          "total", "currency", "payment", "markers", "items")
+PHOTO_SCENARIOS = {"photo", "underlined", "rephoto", "lookalike", "edited", "duplicata"}
+
+
+def norm(s):
+    return " ".join(str(s).upper().split()) if s not in (None, "") else None
+
+
+def items_match(got: list, want: list) -> bool:
+    """Same count, same quantities and prices, names alike (ratio >= 85 after normalising)."""
+    from rapidfuzz import fuzz
+
+    if len(got) != len(want):
+        return False
+    for g, w in zip(got, want):
+        if g["price"] != w["price"] or float(g["quantity"]) != float(w["quantity"]):
+            return False
+        if fuzz.ratio(norm(g["name"]) or "", norm(w["name"]) or "") < 85:
+            return False
+    return True
+
+
+def score(got: dict, truth: dict) -> dict[str, bool]:
+    r, t = got.get("retailer") or {}, truth.get("retailer") or {}
+    marks = lambda m: sorted(x for x in (m or []) if x != "e_ticket")  # noqa: E731
+    return {
+        "retailer": norm(r.get("name")) == norm(t.get("name")),
+        "address": norm(r.get("address")) == norm(t.get("address")),
+        "postal_code": r.get("postal_code") == t.get("postal_code"),
+        "city": norm(r.get("city")) == norm(t.get("city")),
+        "siret": (r.get("siret") or None) == (t.get("siret") or None),
+        "date": got.get("date") == truth.get("date"),
+        "time": got.get("time") == truth.get("time"),
+        "ticket": norm(got.get("ticket")) == norm(truth.get("ticket")),
+        "total": got.get("total") == truth.get("total"),
+        "currency": got.get("currency") == truth.get("currency"),
+        "payment": got.get("payment") == truth.get("payment"),
+        "markers": marks(got.get("markers")) == marks(truth.get("markers")),
+        "items": items_match(got.get("items") or [], truth.get("items") or []),
+    }
+
+
+def baseline_images(data: bytes, kind: str):
+    from PIL import Image
+
+    if kind == "pdf":
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        return [pdf[i].render(scale=200 / 72).to_pil() for i in range(len(pdf))]
+    return [Image.open(io.BytesIO(data))]
+
+
+def run_one(sample_args) -> dict:
+    from samples.generator import generate
+
+    seed, scenario = sample_args
+    sample = generate(seed, scenario)
+    import pytesseract
+
+    from pipeline.contract import extraction_to_contract, fields_to_contract
+    from pipeline.extract import ExtractOptions, extract_receipt
+    from pipeline.parse import lines_from_text, parse_receipt
+
+    t0 = time.perf_counter()
+    extraction = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction
+    t_ours = time.perf_counter() - t0
+    ours = extraction_to_contract(extraction)
+
+    t0 = time.perf_counter()
+    text = "\n".join(pytesseract.image_to_string(im, lang="fra") for im in baseline_images(sample.data, sample.kind))
+    base = fields_to_contract(parse_receipt(lines_from_text(text)))
+    t_base = time.perf_counter() - t0
+    return {"name": sample.name, "scenario": scenario, "ours": score(ours, sample.truth),
+            "base": score(base, sample.truth), "t_ours": t_ours, "t_base": t_base,
+            "ok": ours["ok"], "error": ours["error"], "got": ours, "truth": sample.truth,
+            "seed": seed, "ocr": [{"engine": r.engine, "variant": r.variant, "text": r.text}
+                                  for r in extraction.readings]}
+
+
+def field_value(contract: dict, f: str):
+    if f == "retailer":
+        return contract["retailer"].get("name")
+    if f in ("address", "postal_code", "city", "siret"):
+        return contract["retailer"].get(f)
+    if f == "items":
+        return [(i["name"], i["quantity"], i["price"]) for i in contract["items"]]
+    return contract.get(f)
+
+
+def print_failures(results: list[dict], most: int) -> None:
+    for f in FIELDS:
+        for r in [r for r in results if not r["ours"][f]][:most]:
+            code = r["error"] and r["error"]["code"]
+            print(f"[{f}] seed={r['seed']} {r['scenario']} {code or ''} got={field_value(r['got'], f)!r} "
+                  f"want={field_value(r['truth'], f)!r}")
+
+
+def plan(count: int, seed: int, mix: dict[str, float]) -> list[tuple[int, str]]:
+    names = list(mix)
+    weights = [mix[n] for n in names]
+    out, acc = [], [0.0] * len(names)
+    for i in range(count):  # deterministic weighted round-robin
+        acc = [a + w for a, w in zip(acc, weights)]
+        k = max(range(len(names)), key=lambda j: acc[j])
+        acc[k] -= sum(weights)
+        out.append((seed * 100_000 + i, names[k]))
+    return out
+
+
+def report(results: list[dict], out=sys.stdout) -> dict:
+    groups = defaultdict(list)
+    for r in results:
+        groups["photographed" if r["scenario"] in PHOTO_SCENARIOS else r["scenario"]].append(r)
+    groups["all"] = results
+    summary = {}
+    for group, rs in groups.items():
+        print(f"\n## {group} ({len(rs)} receipts)", file=out)
+        print(f"{'field':<12} {'pipeline':>9} {'baseline':>9}", file=out)
+        summary[group] = {}
+        for f in FIELDS:
+            a = sum(r["ours"][f] for r in rs) / len(rs)
+            b = sum(r["base"][f] for r in rs) / len(rs)
+            summary[group][f] = (a, b)
+            print(f"{f:<12} {a:>9.1%} {b:>9.1%}", file=out)
+    t_ours = statistics.mean(r["t_ours"] for r in results)
+    t_base = statistics.mean(r["t_base"] for r in results)
+    print(f"\nseconds per receipt: pipeline {t_ours:.3f}  baseline {t_base:.3f}  "
+          f"speed-up x{t_base / t_ours:.2f}", file=out)
+    summary["seconds"] = (t_ours, t_base)
+    return summary
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--mix", default="photo:5,underlined:1,scan:2,pdf_image:1,pdf_text:1")
+    ap.add_argument("--failures", type=int, default=0, help="print this many failing receipts per field")
+    ap.add_argument("--save", help="write every result as JSON lines to this file")
+    args = ap.parse_args(argv)
+    mix = {k: float(v) for k, v in (p.split(":") for p in args.mix.split(","))}
+    work = plan(args.count, args.seed, mix)
+    with ProcessPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(run_one, work, chunksize=1))
+    if args.save:
+        with open(args.save, "w") as fh:
+            for r in results:
+                fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+    if args.failures:
+        print_failures(results, args.failures)
+    report(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""The whole reading path on committed samples, through real Tesseract."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from models.store import ReadingStore
+from pipeline.extract import ExtractOptions, extract_receipt
+from pipeline.settings import IntakeLimits
+from tests.conftest import SAMPLES
+
+RECEIPTS = SAMPLES / "receipts"
+
+
+def truth(name: str) -> dict:
+    return json.loads((RECEIPTS / name).with_suffix(".json").read_text())
+
+
+def test_photo_is_read_once_then_served_from_the_store(tmp_path, monkeypatch):
+    path = RECEIPTS / "salon-photo-kerastase.jpg"
+    store = ReadingStore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+    first = extract_receipt(path.name, path.read_bytes(), ExtractOptions(), store)
+    assert first.extraction.ok and not first.from_store
+    want = truth(path.name)
+    assert str(first.extraction.fields.total) == want["total"]
+    assert first.extraction.fields.date.isoformat() == want["date"]
+
+    import pipeline.read as read
+
+    def no_ocr(*a, **k):
+        raise AssertionError("OCR ran twice for the same file")
+
+    monkeypatch.setattr(read, "read_document", no_ocr)
+    monkeypatch.setattr("pipeline.extract.read_document", no_ocr)
+    second = extract_receipt("renamed.jpg", path.read_bytes(), ExtractOptions(), store)
+    assert second.from_store and second.reading_id == first.reading_id
+    assert second.extraction.fields == first.extraction.fields
+    assert store.count_readings(first.extraction.sha256) == 1
+
+
+@pytest.mark.parametrize("name, code", [
+    ("truncated.jpg", "corrupt_file"),
+    ("not-an-image.jpg", "unsupported_format"),
+    ("gif-receipt.gif", "unsupported_format"),
+    ("png-bomb.png", "image_too_large"),
+    ("zero-bytes.jpg", "corrupt_file"),
+    ("blank-page.png", "illegible"),
+    ("too-dark.jpg", "illegible"),
+    ("too-blurred.jpg", "illegible"),
+    ("torn-receipt.jpg", "incomplete_receipt"),
+])
+def test_broken_samples_are_refused_with_their_reason(name, code, tmp_path):
+    path = SAMPLES / "broken" / name
+    store = ReadingStore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+    result = extract_receipt(name, path.read_bytes(), ExtractOptions(), store)
+    assert not result.extraction.ok
+    assert result.extraction.error_code == code, result.extraction.error_message
+    assert result.extraction.error_message.endswith(".")
+
+
+def test_oversized_file_is_refused_and_its_record_kept(tmp_path):
+    store = ReadingStore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+    data = (RECEIPTS / "salon-photo-kerastase.jpg").read_bytes()
+    small = ExtractOptions(intake=IntakeLimits(max_bytes=len(data) - 1))
+    result = extract_receipt("big.jpg", data, small, store)
+    assert result.extraction.error_code == "file_too_large"
+    assert f"{len(data):,}" in result.extraction.error_message
