@@ -32,9 +32,10 @@ from typing import Any
 import cv2
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageFile, ImageOps, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
-from pipeline.errors import CorruptFileError, IllegibleError, ImageTooLargeError
+from pipeline.errors import CorruptFileError, IllegibleError, ImageTooLargeError, UnsupportedFormatError
 from pipeline.sandbox import run_sandboxed
 from pipeline.settings import IntakeLimits
 from pipeline.values import CheckedFile, DecodedDocument, PageImage
@@ -186,6 +187,11 @@ def _decode_pdf(data: bytes, kind: str, limits: IntakeLimits):
         if e.err_code == _PDFIUM_SECURITY:
             raise CorruptFileError("The PDF uses an unsupported encryption scheme.") from e
         raise CorruptFileError(f"The PDF cannot be read: it is damaged ({e}).") from e
+    if pdfium_c.FPDFDoc_GetJavaScriptActionCount(pdf.raw) > 0:
+        # pdfium would not run it, but no till prints JavaScript: a scripted PDF is no receipt.
+        raise UnsupportedFormatError(
+            "The PDF carries JavaScript (active content); only plain PDF receipts are accepted."
+        )
     count = len(pdf)
     if count > limits.max_pdf_pages:
         raise ImageTooLargeError(

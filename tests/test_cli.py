@@ -58,8 +58,8 @@ def test_committed_samples_match_their_truth_on_key_fields(extracted):
         if path.parent != RECEIPTS or not truth_path.exists():
             continue
         want = json.loads(truth_path.read_text())
-        if want.get("expect", {}).get("error"):
-            assert o["error"]["code"] == want["expect"]["error"], path.name
+        if "card_slip" in want["markers"]:
+            assert "card_slip" in o["markers"], path.name
             continue
         assert o["total"] == want["total"], path.name
         assert o["date"] == want["date"], path.name

@@ -1,0 +1,236 @@
+"""From a purchase to the printed lines of a ticket, in one of many till styles.
+
+`layout_receipt` returns the lines and a `printed` dict recording what actually made
+it onto the paper (truncated item names, ticket text, whether the SIRET is there...),
+from which the truth is built.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import formats as F
+from .content import Purchase
+
+WIDTHS = (32, 40, 42, 44, 48)
+
+
+@dataclass(frozen=True)
+class PrintLine:
+    """One printed line: columns placed left / mid (right-aligned at MID) / right, or centred."""
+
+    left: str = ""
+    right: str = ""
+    mid: str = ""
+    center: str = ""
+    style: str = ""  # "", "bold", "tall" (double height), "big" (double height and width), "rule" (separator)
+    tag: str = ""  # "item:2", "total", "date"... lets the photographer find a line
+
+    def text(self, width: int) -> str:
+        if self.center:
+            return self.center.center(width).rstrip()
+        out = self.left
+        if self.mid:
+            room = width - 11 - len(self.mid)
+            out = out.ljust(room) + self.mid
+        if self.right:
+            out = out.ljust(width - len(self.right) - 1) + " " + self.right
+        return out.rstrip()
+
+
+def _sep(ch: str, width: int) -> PrintLine:
+    return PrintLine(left=ch * width, style="rule") if ch else PrintLine()
+
+
+def _fit(name: str, room: int) -> str:
+    return name[:room].rstrip(" .-/")
+
+
+def layout_header(p: Purchase, rng: random.Random, width: int, out: list[PrintLine], printed: dict) -> None:
+    shop = p.shop
+    style = rng.choice(("big", "tall", "bold", "bold", "")) if len(shop.name) * 2 <= width else rng.choice(("tall", "bold", ""))
+    out.append(PrintLine(center=shop.name, style=style, tag="shop"))
+    if shop.sector == "salon" and rng.random() < 0.3:
+        out.append(PrintLine(center=rng.choice(("COIFFURE MIXTE", "Coiffeur - Visagiste", "Salon de coiffure", "HOMMES - FEMMES - ENFANTS"))))
+    out.append(PrintLine(center=shop.street))
+    out.append(PrintLine(center=f"{shop.postal_code} {shop.city}"))
+    if rng.random() < 0.85:
+        out.append(PrintLine(center=rng.choice(("TEL ", "Tél. ", "Tel : ", "TEL: ")) + shop.phone))
+    printed["siret_printed"] = bool(shop.siret) and rng.random() < 0.85
+    if printed["siret_printed"]:
+        out.append(PrintLine(center=F.siret_line(shop.siret, rng)))
+    elif shop.siret is None:
+        out.append(PrintLine(center=f"RCI {rng.randint(10, 99)}S{rng.randint(1000, 9999)}"))
+    if shop.vat_id and rng.random() < 0.6:
+        out.append(PrintLine(center=rng.choice(("TVA INTRA : ", "N° TVA ", "TVA ")) + shop.vat_id))
+    if shop.sector == "salon" and rng.random() < 0.3:
+        out.append(PrintLine(center=f"APE {rng.choice(('9602A', '9602B'))}"))
+
+
+def layout_items(p: Purchase, rng: random.Random, width: int, money: F.Money, out: list[PrintLine], printed: dict) -> None:
+    style = rng.choice(("simple", "qty_prefix", "star", "qty_below", "vat_code" if p.shop.sector == "supermarket" else "simple"))
+    codes = {rate: "ABCD"[i] for i, rate in enumerate(sorted({line.vat_rate for line in p.lines}, key=Decimal))}
+    printed["vat_codes"] = codes if style == "vat_code" else {}
+    names = []
+    prefix_form = rng.choice(("{} x ", "{} ", "{}x", "{} X "))
+    for i, line in enumerate(p.lines):
+        right = money.item(line.total) + (f" {codes[line.vat_rate]}" if style == "vat_code" else "")
+        room = width - len(right) - 2
+        weighed = isinstance(line.quantity, float)
+        qty = f"{line.quantity:g}"
+        if weighed:
+            name = _fit(line.name, room)
+            out.append(PrintLine(left=name, right=right, tag=f"item:{i}"))
+            kg = f"{line.quantity:.3f}".replace(".", money.sep)
+            out.append(PrintLine(left=f"  {kg} kg x {money(line.unit_price)} €/kg"))
+        elif style == "qty_prefix":
+            prefix = prefix_form.format(qty)
+            name = _fit(line.name, room - len(prefix))
+            out.append(PrintLine(left=prefix + name, right=right, tag=f"item:{i}"))
+        elif style == "star":
+            mid = f"{qty}*{money(line.unit_price)}" if line.quantity != 1 or rng.random() < 0.5 else ""
+            name = _fit(line.name, width - 12 - len(mid) - 1) if mid else _fit(line.name, room)
+            out.append(PrintLine(left=name, mid=mid, right=right, tag=f"item:{i}"))
+        else:
+            name = _fit(line.name, room)
+            out.append(PrintLine(left=name, right=right, tag=f"item:{i}"))
+            if line.quantity != 1:
+                out.append(PrintLine(left=f"   {qty} x {money(line.unit_price)}"))
+        names.append(name)
+    printed["item_names"] = names
+
+
+def layout_totals(p: Purchase, rng: random.Random, width: int, money: F.Money, sep: str, out: list[PrintLine],
+                  printed: dict) -> None:
+    en = p.language == "en"
+    count = sum(int(line.quantity) if isinstance(line.quantity, int) else 1 for line in p.lines)
+    # Draw every style choice up front so two tickets of one till look alike whatever they contain.
+    show_count, count_form, sub_draw = rng.random() < 0.6, rng.randrange(4), rng.random()
+    sub_label, disc_label = rng.choice(F.SUBTOTAL_LABELS), rng.choice(F.DISCOUNT_LABELS)
+    rule_before, rule_after = rng.random() < 0.6, rng.random() < 0.5
+    label = rng.choice(F.TOTAL_LABELS_EN if en else F.TOTAL_LABELS)
+    big, total_style = rng.random() < 0.45, rng.choice(("bold", "tall", ""))
+    pay = rng.choice((F.PAYMENT_LABELS_EN if en else F.PAYMENT_LABELS)[p.payment])
+    change_label = "CHANGE" if en else rng.choice(F.CHANGE_LABELS)
+    if show_count:
+        forms = (f"{count} ARTICLE(S)", f"NB ARTICLES : {count}", f"{count} ARTICLES", f"NOMBRE D'ARTICLES {count}")
+        out.append(PrintLine(left=f"{count} ITEM(S)" if en else forms[count_form]))
+    printed["subtotal_printed"] = sub_draw < (0.8 if p.discount > 0 else 0.2)
+    if printed["subtotal_printed"]:
+        out.append(PrintLine(left="SUBTOTAL" if en else sub_label, right=money(p.subtotal)))
+    if p.discount > 0:
+        out.append(PrintLine(left="LOYALTY DISCOUNT" if en else disc_label, right=money(-p.discount)))
+    if sep and rule_before:
+        out.append(_sep(sep, width))
+    amount = money.total(p.total)
+    big = big and (len(label) + len(amount) + 1) * 2 <= width
+    out.append(PrintLine(left=label, right=amount, style="big" if big else total_style, tag="total"))
+    printed["total_text"] = amount
+    if sep and rule_after:
+        out.append(_sep(sep, width))
+    given = p.cash_given if p.cash_given is not None else p.total
+    out.append(PrintLine(left=pay, right=money(given), tag="payment"))
+    if p.payment == "cash" and given > p.total:
+        out.append(PrintLine(left=change_label, right=money(given - p.total)))
+
+
+def layout_vat(p: Purchase, rng: random.Random, width: int, money: F.Money, out: list[PrintLine], printed: dict) -> None:
+    vat = p.vat()
+    form = rng.choice(("table", "table", "dont", "short", "none"))
+    printed["vat"] = [] if form == "none" else vat
+    if form == "none":
+        return
+    pct = lambda rate: rate.replace(".", money.sep) + "%"  # noqa: E731
+    en = p.language == "en"
+    if form == "table":
+        codes = printed.get("vat_codes") or {}
+        out.append(PrintLine(left="VAT" if en else "TVA", mid="HT" if width >= 40 else "", right="TVA" if not en else "VAT"))
+        for rate, base, tax in vat:
+            code = f"{codes[rate]} " if rate in codes else ""
+            out.append(PrintLine(left=f"{code}{pct(rate)}", mid=money(base) if width >= 40 else "", right=money(tax)))
+    elif form == "dont":
+        for rate, _, tax in vat:
+            out.append(PrintLine(left=f"{'incl. VAT' if en else 'Dont TVA'} {pct(rate)}", right=money(tax)))
+    else:
+        for rate, _, tax in vat:
+            out.append(PrintLine(left=f"{'VAT' if en else 'T.V.A'} {pct(rate)}", right=money(tax)))
+
+
+def layout_footer(p: Purchase, rng: random.Random, width: int, out: list[PrintLine], printed: dict, card_block: bool) -> None:
+    en = p.language == "en"
+    staff_label = rng.choice(("Vous avez été servi(e) par : ", "Coiffeur : ", "Hôte : "))
+    if p.staff and not en:
+        out.append(PrintLine(left=staff_label + p.staff))
+    if p.shop.sector == "supermarket" and not en and rng.random() < 0.5:
+        text, ticket = F.till_line(p.ticket, p.till, rng.randint(1, 400), p.when)
+        out.append(PrintLine(left=text, tag="date"))
+        printed["ticket"] = ticket
+    else:
+        line = F.date_line(p.when, rng, p.language)
+        if rng.random() < 0.88:
+            tline, ticket = F.ticket_line(p.ticket, p.till, p.when, rng, p.language)
+            printed["ticket"] = ticket
+            rows = [PrintLine(left=tline), PrintLine(left=line, tag="date")]
+            out.extend(rows if rng.random() < 0.5 else rows[::-1])
+        else:
+            printed["ticket"] = None
+            out.append(PrintLine(left=line, tag="date"))
+    if card_block and p.payment in ("card", "contactless"):
+        out.append(PrintLine())
+        amount = f"{p.total:.2f}".replace(".", ",") + " EUR"
+        for align, text in F.card_block(p.shop.name, p.shop.city, p.shop.postal_code, amount, p.when,
+                                        p.payment == "contactless", rng):
+            out.append(PrintLine(center=text) if align == "c" else PrintLine(left=text))
+        out.append(PrintLine())
+    out.append(PrintLine(center="THANK YOU FOR YOUR VISIT" if en else rng.choice(F.THANKS), style=rng.choice(("", "bold"))))
+    if rng.random() < 0.4 and not en:
+        out.append(PrintLine(center=rng.choice(F.FOOTNOTES)))
+
+
+def layout_receipt(p: Purchase, rng: random.Random, *, duplicata: bool = False, e_ticket: bool = False,
+                   card_block: bool | None = None) -> tuple[list[PrintLine], dict, int]:
+    """Lines of a full till ticket, what was printed, and the width in characters."""
+    # Each section draws from its own stream, so one till prints two purchases the same way.
+    base = rng.getrandbits(64)
+    section = lambda n: random.Random(base + n)  # noqa: E731
+    rng = section(0)
+    width = rng.choice(WIDTHS)
+    money = F.pick_money(rng, p.language)
+    sep = rng.choice(("=", "-", "*", "-", "=", ""))
+    out: list[PrintLine] = []
+    printed: dict = {"shop_name": p.shop.name}
+    if e_ticket:
+        out.append(PrintLine(center=rng.choice(("TICKET DEMATERIALISE", "Votre ticket de caisse", "E-TICKET"))))
+    layout_header(p, section(1), width, out, printed)
+    if duplicata:
+        out.insert(rng.choice((0, len(out))), PrintLine(center=rng.choice(("*** DUPLICATA ***", "DUPLICATA", "-- DUPLICATA --", "REIMPRESSION DUPLICATA")), style="bold"))
+    out.append(_sep(sep, width))
+    printed["beneficiary"] = None
+    if p.beneficiary and p.language == "fr":
+        out.append(PrintLine(left=rng.choice(("Client : ", "Cliente : ", "Client(e) : ", "Nom : ")) + p.beneficiary))
+        printed["beneficiary"] = p.beneficiary
+    layout_items(p, section(2), width, money, out, printed)
+    out.append(_sep(sep, width))
+    layout_totals(p, section(3), width, money, sep, out, printed)
+    out.append(PrintLine())
+    layout_vat(p, section(4), width, money, out, printed)
+    if sep:
+        out.append(_sep(sep, width))
+    cb = rng.random() < 0.3 if card_block is None else card_block
+    layout_footer(p, section(5), width, out, printed, cb and not e_ticket)
+    return out, printed, width
+
+
+def layout_card_slip(p: Purchase, rng: random.Random) -> tuple[list[PrintLine], dict, int]:
+    """A card-terminal slip alone: no items, no SIRET, just the merchant and MONTANT."""
+    width = rng.choice((24, 28, 32))
+    name = p.shop.name[:width]
+    amount = f"{p.total:.2f}".replace(".", ",") + " EUR"
+    out = [PrintLine()]
+    for align, text in F.card_block(name, p.shop.city, p.shop.postal_code, amount, p.when, p.payment == "contactless", rng):
+        tag = "total" if text == amount else "date" if text.startswith("LE ") else ""
+        out.append(PrintLine(center=text, tag=tag) if align == "c" else PrintLine(left=text, tag=tag))
+    out.append(PrintLine())
+    return out, {"shop_name": name, "item_names": [], "total_text": amount}, width
