@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up, then run the whole suite (real Tesseract; real PostgreSQL and Redis: TEST_DATABASE_URL /
+# TEST_REDIS_URL when set, else throw-away servers the tests start on free ports).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+exec .venv/bin/python -m pytest "$@"
