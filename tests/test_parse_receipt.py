@@ -375,6 +375,10 @@ def test_currency(text, currency):
         ("0006 002 000027 26/01/2017 08:21:05", "000027"),
         ("N° TVA FR12345678901", None),
         ("TICKET CLIENT", None),
+        ("Ticket 58843", "58843"),
+        ("Receipt No. 58843", "58843"),
+        ("N° 0012-061742", "0012-061742"),
+        ("FACTURE N° F2025-85181", "F2025-85181"),
     ],
 )
 def test_ticket_forms(text, expected):
@@ -423,6 +427,13 @@ def test_markers(text, markers):
         ("5 impasse du Port\nF-06000 NICE", ("5 impasse du Port", "06000", "NICE")),
         ("Quai Saint-Pierre\nBASTIA 20200", ("Quai Saint-Pierre", "20200", "BASTIA")),
         ("TEL 01 23 45 67 89\n00000 NOWHERE", (None, None, None)),
+        ("118B QUAI DES BELGES\n13002 MARSEILLE", ("118B QUAI DES BELGES", "13002", "MARSEILLE")),
+        ("8 BIS GRANDE RUE\n21000 DIJON", ("8 BIS GRANDE RUE", "21000", "DIJON")),
+        ("120 Grande Rue\n75008 PARIS", ("120 Grande Rue", "75008", "PARIS")),
+        ("29 LES HAUTS DE CHANTEREINE\n69003 LYON", ("29 LES HAUTS DE CHANTEREINE", "69003", "LYON")),
+        ("ZI LES PORTES DU SUD |\n44000 NANTES |", ("ZI LES PORTES DU SUD", "44000", "NANTES")),
+        ("| 130 PLACE DU MARCHE\n69003 LYON", ("130 PLACE DU MARCHE", "69003", "LYON")),
+        ("RN 7 - LIEU DIT LA BARAQUE\n59000 LILLE", ("RN 7 - LIEU DIT LA BARAQUE", "59000", "LILLE")),
     ],
 )
 def test_address_forms(text, expected):
@@ -490,8 +501,73 @@ def test_never_raises_on_noise(text):
         ([("BIENVENUE", 90.0), ("INTERMARCHE SUPER", 90.0)], "INTERMARCHE SUPER"),
         ([("Tel 01 43 55 12 34", 90.0), ("Salon Léa", 90.0)], "Salon Léa"),
         ([("FRANCK PR0VOST", 80.0), ("COIFFEUR", 90.0)], "FRANCK PROVOST"),
+        ([("COIFFURE CREATION", 90.0), ("HOMMES - FEMMES - ENFANTS", 90.0), ("75 QUAI DES BELGES", 90.0)],
+         "COIFFURE CREATION"),
+        # the name line was not read: a tagline, an address or a customer is no name
+        ([("HOMMES - FEMMES - ENFANTS", 90.0), ("75 QUAI DES BELGES", 90.0), ("63000 CLERMONT", 90.0)], None),
+        ([("Salon de coiffure", 90.0), ("12 RUE DE LA PAIX", 90.0), ("75002 PARIS", 90.0)], None),
+        ([("29 GRANDE RUE", 90.0), ("75008 PARIS", 90.0), ("TEL 01 57 27 66 54", 90.0)], None),
+        ([("148 BD GAMBETTA", 90.0), ("75015 PARIS", 90.0), ("Nom : MME LEFEBVRE Ines", 90.0)], None),
+        ([("SOUS TOTAL", 90.0), ("ESPECES 50,00", 90.0), ("Vous avez été servi", 90.0)], None),
+        ([("| HAIR STUDIO 13", 90.0), ("93B GRANDE RUE", 90.0), ("75015 PARIS", 90.0)], "HAIR STUDIO 13"),
+        ([("MR BRICOLAGE", 90.0), ("ZA DU MOULIN", 90.0), ("59000 LILLE", 90.0)], "MR BRICOLAGE"),
     ],
 )
 def test_name_under_logo_noise(lines, expected):
     got = parse_receipt([Line(text=t, conf=c, box=(0, 0, 0, 0)) for t, c in lines])
     assert got.retailer.name == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2XTHON ENTIER 3X80G 11,00", [("THON ENTIER 3X80G", "2", "11.00")]),
+        ("1xCOUPE FEMME 25,00", [("COUPE FEMME", "1", "25.00")]),
+        ("3 x COCA 5,40", [("COCA", "3", "5.40")]),
+        ("6X1,5L EAU 3,20", [("6X1,5L EAU", "1", "3.20")]),
+        ("RITUEL FUSIO-DOSE se __ 10,00 EUR", [("RITUEL FUSIO-DOSE", "1", "10.00")]),
+        ("1 X RITUEL FUSIO-DOSE ied | 8,50", [("RITUEL FUSIO-DOSE", "1", "8.50")]),
+        ("Pain au lait 1,20", [("Pain au lait", "1", "1.20")]),
+        ("SOIN PROFOND 1*14,00", [("SOIN PROFOND", "1", "14.00")]),
+        ("KER BAIN DECALC 1*29, 80 29,80", [("KER BAIN DECALC", "1", "29.80")]),
+        ("COMTE AOP 200G 8, 60\n2 x 4,30", [("COMTE AOP 200G", "2", "8.60")]),
+        ("JUS ORANGE 1L 5,18 EUR A\n2 x 2;59", [("JUS ORANGE 1L", "2", "5.18")]),
+        ("COFFRET SOIN VISAGE 72,89 €", [("COFFRET SOIN VISAGE", "1", "72.89")]),
+        ("CURL MANIFESTO BAIN 25,39 EUK", [("CURL MANIFESTO BAIN", "1", "25.39")]),
+        ("PATES FUSILLI 1*1,60 1,60 |\nBAGUETTE 2*1,00 2,00 —", [("PATES FUSILLI", "1", "1.60"), ("BAGUETTE", "2", "2.00")]),
+        ("10xVIS BOIS 4X40 BTE200 108,90 €", [("VIS BOIS 4X40 BTE200", "10", "108.90")]),
+    ],
+)
+def test_item_line_forms(text, expected):
+    got = parse_receipt(lines_from_text(text + "\nTOTAL 999,00"))
+    assert [(i.name, i.quantity, i.price) for i in got.items] == [(n, D(q), D(p)) for n, q, p in expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "prices"),
+    [
+        # a 0 read as 6: the total, confirmed by the payment, says which price is wrong
+        ("CAFE 2,09\nTACOS XL 11,60\nTOTAL 13,09\nCB 13,09", ["2.09", "11.00"]),
+        # no confirmation of the total: prices are left as read
+        ("CAFE 2,09\nTACOS XL 11,60\nTOTAL 13,09", ["2.09", "11.60"]),
+        # the gap is a discount under the subtotal, not a misread
+        ("SOIN 48,29\nSOUS TOTAL 48,29\nAVANTAGE FIDELITE -2,00\nTOTAL 46,29\nCB 46,29", ["48.29"]),
+    ],
+)
+def test_item_price_misread_repaired_by_total(text, prices):
+    got = parse_receipt(lines_from_text(text))
+    assert [i.price for i in got.items] == [D(p) for p in prices]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TEL: 02.17.64.81.40\n06/07/202514:53", date(2025, 7, 6)),  # a phone is no date; time glued
+        ("EDITE 17/02/2064\nLE 06/07/2025", date(2025, 7, 6)),
+        ("17/02/2064 10:00\nLE 06/07/2025", date(2025, 7, 6)),  # an absurd year loses even with a time
+        ("Date : 22/07/2826 Heure : 17:16", date(2026, 7, 22)),  # zeros misread, repaired when alone
+        ("Date: 10/67/2624 Time: 16:30", date(2024, 7, 10)),
+    ],
+)
+def test_purchase_date_plausible(text, expected):
+    assert parse_receipt(lines_from_text(text)).date == expected

@@ -34,8 +34,12 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _SEP = r"(?:\s*[/\-]\s*|\.)"
 
 NUMERIC_DMY = re.compile(
-    rf"(?<![\d.,])(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}|\d{{2}})(?![\d])(?!,\d)"
-)
+    rf"(?<![\d.,])(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}(?=\d{{1,2}}[:H]\d{{2}})|(?:\d{{4}}|\d{{2}})(?!\d))"
+    r"(?!,\d)"
+)  # `06/07/202514:53`: a time glued to the year
+PHONE = re.compile(r"(?<!\d)0[1-9]([\s.\-]?)\d{2}(?:\1\d{2}){3}(?!\d)")
+# A purchase date is recent: later years are misreads (`2064`), kept only when alone.
+PLAUSIBLE_YEARS_AHEAD = 1
 ISO_YMD = re.compile(r"(?<![\d.,])(?P<y>20\d{2})\s*([-/.])\s*(?P<m>\d{1,2})\s*\2\s*(?P<d>\d{1,2})(?!\d)")
 NAMED_MONTH = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})(?:ER)?\s*[-/ .]?\s*(?P<m>{_MONTH_ALT})(?![A-Z])\.?\s*[-/ .,]?\s*(?P<y>\d{{4}}|\d{{2}})(?!\d)"
@@ -95,6 +99,8 @@ def find_date_matches(s: str) -> list[DateMatch]:
     def overlaps(a: int, b: int) -> bool:
         return any(x.start < b and a < x.end for x in found)
 
+    for m in PHONE.finditer(s):
+        found.append(DateMatch(date.min, m.start(), m.end(), "phone"))  # blocks dates inside it
     for m in ISO_YMD.finditer(s):
         value = _make(m["d"], m["m"], m["y"])
         if value:
@@ -116,6 +122,7 @@ def find_date_matches(s: str) -> list[DateMatch]:
             if value:
                 kind = "compact" if pattern is COMPACT_AFTER_LABEL else "named"
                 found.append(DateMatch(value, m.start(), m.end(), kind))
+    found = [x for x in found if x.kind != "phone"]
     found.sort(key=lambda x: x.start)
     return found
 
@@ -165,6 +172,28 @@ def _context_score(line: TextLine, prev: TextLine | None) -> float:
     return score
 
 
+DATE_SHAPE = re.compile(r"(?<![\d.,])(\d{2})([/.\-])(\d{2})\2(\d{4}|\d{2})(?!\d)")
+ZERO_LOOKALIKES = "689"  # a thermal-font 0 read as 6, 8 or 9 (`16/67/2624`)
+
+
+def _zero(part: str, at: int) -> str:
+    return part[:at] + "0" + part[at + 1 :] if part[at] in ZERO_LOOKALIKES else part
+
+
+def repaired_date(s: str) -> date | None:
+    """A dd/mm/yyyy date made valid by reading misread zeros as 0 (`22/07/2826` -> 2026-07-22)."""
+    for m in DATE_SHAPE.finditer(s):
+        d, mo, y = m.group(1), m.group(3), m.group(4)
+        d = _zero(d, 0) if int(d) > 31 else d
+        mo = _zero(mo, 0) if int(mo) > 12 else mo
+        if len(y) == 4 and not y.startswith("20"):
+            y = _zero(y, 1)
+        value = _make(d, mo, y)
+        if value and value.year <= date.today().year + PLAUSIBLE_YEARS_AHEAD:
+            return value
+    return None
+
+
 @dataclass(frozen=True)
 class DatePick:
     value: date
@@ -184,10 +213,16 @@ def pick_date(lines: list[TextLine]) -> DatePick | None:
                 score += 0.3
             if m.kind == "mdy":
                 score -= 0.5
+            if m.value.year > date.today().year + PLAUSIBLE_YEARS_AHEAD:
+                score -= 3.0
             if len(re.findall(r"\b\d{3,}\b", line.digits[: m.start])) >= 2:
                 score += 0.3  # a till footer `0006 002 000027 26/01/2017`
             candidates.append((score, i, m, line))
     if not candidates:
+        for i, line in enumerate(lines):
+            repaired = repaired_date(line.digits)
+            if repaired and find_time_matches(line.digits, allow_dot=True) or repaired and "DATE" in line.labels:
+                return DatePick(repaired, i, round(line.conf * 0.6, 3))
         return None
     counts = Counter(c[2].value for c in candidates if c[0] > 0)
     best = max(candidates, key=lambda c: (c[0] + 0.2 * (counts[c[2].value] - 1), -c[1]))

@@ -19,15 +19,20 @@ from pipeline.values import Item
 
 ONE = Decimal(1)
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?\s*[X*×]\s*(?P<u>\d{1,5}[.,]\d{2})"
+    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?\s*[X*×]\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
 )
-LEADING_QTY_X = re.compile(r"^(?P<q>\d{1,3})\s*[X*×]\s+(?=[A-Z])")
+# `2 x THON`, `2XTHON` (glued), not `6X1,5L EAU` (a pack size)
+LEADING_QTY_X = re.compile(r"^(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
+# `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
+QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})\s*[X*×]\s*$")
+# OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
+NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^]+|\W))+$")
 LEADING_QTY = re.compile(r"^(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
-TRAILER = re.compile(r"^\s*(?:€|EUR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?$")
-NAME_JUNK = re.compile(r"^[\s*.:>\-#]+|[\s*.:>\-#€]+$")
+TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?$")
+NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
 MIN_NAME_LETTERS = 2
 
 
@@ -39,7 +44,7 @@ class ItemsResult:
 
 
 def _q(text: str) -> Decimal:
-    return Decimal(text.replace(",", "."))
+    return Decimal(re.sub(r"\s", "", text).replace(",", ".").replace(";", "."))
 
 
 def _letters(s: str) -> int:
@@ -66,7 +71,9 @@ def _is_info(line: TextLine) -> bool:
 
 def _clean_name(raw: str) -> str:
     name = NAME_JUNK.sub("", raw).strip()
-    return re.sub(r"\s{2,}", " ", name)
+    if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
+        name = NAME_TAIL_JUNK.sub("", name)  # lower-case bits at the end of a capitals name
+    return NAME_JUNK.sub("", re.sub(r"\s{2,}", " ", name)).strip()
 
 
 def _qty_line(line: TextLine) -> tuple[Decimal, Decimal | None, Decimal | None] | None:
@@ -150,6 +157,12 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
     if lead:
         quantity = _q(lead["q"])
         name_start = lead.end()
+    value = price.value
+    unit = QTY_BEFORE_PRICE.search(up[: price.start])
+    if unit and not others and _letters(line.labels[: unit.start()]) >= MIN_NAME_LETTERS and int(unit["q"]):
+        quantity = Decimal(unit["q"])
+        value = (quantity * price.value).quantize(CENT)
+        name_end = min(name_end, unit.start())
     name = line.raw[name_start:name_end]
     # `NAME  2  12,25  24,50`: a count before unit price and total
     if len(others) == 1 and quantity == ONE:
@@ -161,4 +174,27 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
     name = _clean_name(name)
     if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
         return None
-    return Item(name=name, quantity=quantity, price=price.value, underlined=line.underlined)
+    return Item(name=name, quantity=quantity, price=value, underlined=line.underlined)
+
+
+# Digits Tesseract takes for one another on till fonts (`11,00` read `11,60`).
+DIGIT_CONFUSIONS = {"0": "689", "6": "085", "8": "063", "9": "0", "5": "6", "3": "8", "1": "7", "7": "1"}
+
+
+def reconcile_prices(items: tuple[Item, ...], target: Decimal) -> tuple[Item, ...] | None:
+    """The items with one misread price digit repaired, when exactly one repair makes them sum to `target`."""
+    gap = target - sum((i.price for i in items), Decimal(0))
+    if not gap:
+        return None
+    fixes = []
+    for k, it in enumerate(items):
+        text = f"{it.price:.2f}"
+        for pos, ch in enumerate(text):
+            for alt in DIGIT_CONFUSIONS.get(ch, ""):
+                value = Decimal(text[:pos] + alt + text[pos + 1 :])
+                if value > 0 and value - it.price == gap:
+                    fixes.append((k, value))
+    if len(fixes) != 1:
+        return None
+    k, value = fixes[0]
+    return items[:k] + (Item(items[k].name, items[k].quantity, value, items[k].underlined),) + items[k + 1 :]

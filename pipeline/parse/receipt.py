@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from pipeline.parse import labels as L
 from pipeline.parse import totals as T
 from pipeline.parse.dates import pick_date, pick_time
-from pipeline.parse.items import parse_items
+from pipeline.parse.items import parse_items, reconcile_prices
 from pipeline.parse.markers import is_card_slip, is_duplicata
 from pipeline.parse.retailer import parse_retailer
 from pipeline.parse.text import TextLine, clean_lines
@@ -102,6 +103,17 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         log.debug("total %s agrees with %s", chosen[0], chosen[2] or "nothing")
         if found_items.items and "items" in chosen[2]:
             conf["items"] = round(min(1.0, conf["items"] + 0.1), 3)
+        elif found_items.items and {"payment", "vat_ttc"} & set(chosen[2]):
+            # the total is confirmed elsewhere: one misread price digit may explain the gap
+            # (against the subtotal when discounts are printed below it)
+            cut = found_items.discounts or any(
+                L.DISCOUNT.search(ln.labels) and any(a.value < 0 for a in T.amounts_of(ln)) for ln in lines[end:]
+            )
+            target = (subtotal[0] if subtotal else None) if cut else chosen[0]
+            fixed = reconcile_prices(found_items.items, target) if target else None
+            if fixed is not None:
+                found_items = replace(found_items, items=fixed)
+                conf["items"] = round(conf["items"] * 0.9, 3)
 
     markers = []
     dup, dup_conf = is_duplicata(lines)

@@ -19,11 +19,15 @@ STREET_WORDS = (
     r"RUE|R\.|AV|AVE|AVENUE|BD|BLD|BOULEVARD|BOUL|PLACE|PL|CHEMIN|CHE|CH|ROUTE|RTE|ALLEE|ALL"
     r"|QUAI|COURS|CRS|IMPASSE|IMP|PASSAGE|SQUARE|SQ|VOIE|ESPLANADE|PROMENADE|FAUBOURG|FBG|FG"
     r"|ROND[- ]POINT|PARVIS|MAIL|GALERIE|RESIDENCE|LIEU[- ]DIT|LD|HAMEAU|CITE|VILLA|SENTIER|TRAVERSE"
-    r"|CENTRE COMMERCIAL|CENTRE CIAL|C\.?\s?CIAL|CCIAL|CC|ZAC|ZA|ZI|ZONE|PARC|ESPACE"
+    r"|CENTRE COMMERCIAL|CENTRE CIAL|C\.?\s?CIAL|CCIAL|CC|C\.C|ZAC|ZA|ZI|ZONE|PARC|ESPACE|RN|RD|CD"
 )
 # `12 RUE ...`, `12BIS, AV. ...`, `CENTRE COMMERCIAL ...` (numberless site names)
-STREET = re.compile(rf"^(?:\d{{1,4}}\s?(?:BIS|TER|B|T)?\s?,?\s*)?(?:{STREET_WORDS})\b\.?")
-STREET_NUMBERED = re.compile(rf"\b\d{{1,4}}\s?(?:BIS|TER|B)?\s?,?\s*(?:{STREET_WORDS})\b")
+_NUMBER = r"\d{1,4}\s?(?:BIS|TER|QUATER|B|T|A)?\s?,?\s*"
+_BEFORE_STREET = r"(?:[A-Z]+(?:\s+|'))?"  # `GRANDE RUE`, `GRAND'RUE`, `VIEILLE ROUTE`
+STREET = re.compile(rf"^(?:{_NUMBER})?{_BEFORE_STREET}(?:{STREET_WORDS})\b\.?")
+STREET_NUMBERED = re.compile(rf"\b{_NUMBER}{_BEFORE_STREET}(?:{STREET_WORDS})\b")
+# Above the postal code line, `29 LES HAUTS DE ...`: a number then words is the street.
+NUMBER_THEN_WORDS = re.compile(r"^\d{1,4}\s?(?:BIS|TER|B|A)?\s?,?\s+[A-Z'\-]{2,}(?:\s+[A-Z'\-.]+)+$")
 POSTAL = re.compile(
     r"(?<![\d.,/])(?:F-?\s?)?(?P<code>(?:\d{2}|2[AB])\s?\d{3})(?![\d.,/])\s*,?\s*(?P<city>[A-Z][A-Z' \-]*[A-Z])?"
 )
@@ -52,6 +56,24 @@ KNOWN_RETAILERS = (
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
 BRAND_SCORE = 90  # rapidfuzz ratio for a header window to count as a known chain
 
+# A line naming only the trade or its customers (`COIFFURE MIXTE`, `HOMMES - FEMMES - ENFANTS`)
+# is a tagline under the shop name, never the name itself.
+TAGLINE_WORDS = (
+    "COIFFURE", "COIFFEUR", "COIFFEUSE", "COIFFEURS", "VISAGISTE", "VISAGISTES", "BARBIER", "MIXTE",
+    "HOMME", "HOMMES", "FEMME", "FEMMES", "ENFANT", "ENFANTS", "DAMES", "MESSIEURS", "SALON",
+    "ESTHETIQUE", "ONGLERIE", "SOINS", "BEAUTE", "BIEN-ETRE", "CREATEUR", "COLORISTE", "EXPERT",
+    "BOULANGERIE", "PATISSERIE", "VIENNOISERIE", "CONFISERIE", "BOUCHERIE", "CHARCUTERIE", "TRAITEUR",
+    "ALIMENTATION", "GENERALE", "EPICERIE", "FINE", "PRIMEUR", "FRUITS", "LEGUMES", "PRODUITS",
+    "FRAIS", "VINS", "SPIRITUEUX", "CAVE", "BAR", "TABAC", "PRESSE", "LOTO", "RESTAURANT",
+    "BRASSERIE", "PIZZERIA", "CREPERIE", "SUR", "PLACE", "A", "EMPORTER", "LIVRAISON",
+    "DE", "DES", "DU", "ET", "LA", "LE", "LES", "&", "-", "/", "|", ".", ",",
+)  # fmt: skip
+_TAGLINE_SET = frozenset(TAGLINE_WORDS)
+BENEFICIARY_LINE = re.compile(
+    r"^\s*(?:(?:NOM|CLIENTE?|BENEFICIAIRE|ADHERENTE?|PATIENTE?)\b[\w\s]{0,12}[:\-]|(?:MME|MLLE|MADAME|MONSIEUR)\b)"
+)
+
+MONEY_LABEL = re.compile(r"^(?:SOUS[\s\-]*)?TOTAL\b|^NET A PAYER|^A PAYER|^MONTANT\b|^RENDU|^ESPECES")
 CEDEX = re.compile(r"\s+CEDEX(?:\s+\d+)?$")
 
 
@@ -157,6 +179,9 @@ def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] 
         for j in (place.line - 1, place.line - 2):
             if j >= 0 and (STREET.search(lines[j].labels) or STREET_NUMBERED.search(lines[j].digits)):
                 return lines[j].raw.strip(" ,"), j
+        j = place.line - 1
+        if j >= 0 and NUMBER_THEN_WORDS.match(lines[j].labels) and not PHONE.search(lines[j].digits):
+            return lines[j].raw.strip(" ,"), j
     for i in range(limit):
         line = lines[i]
         if "TEL" in line.labels or find_date_matches(line.digits):
@@ -196,10 +221,18 @@ def _brand_line(lines: list[TextLine], taken: set[int]) -> int | None:
     return None
 
 
-def find_name(lines: list[TextLine], taken: set[int]) -> tuple[str, int] | None:
-    """The first meaningful header line: no greeting, phone, address, date or legal line."""
+def is_tagline(line: TextLine) -> bool:
+    """Only trade or customer words (`COIFFURE MIXTE`, `HOMMES - FEMMES - ENFANTS`)."""
+    words = re.findall(r"[A-Z][A-Z\-]*|[&/|.,]", line.labels)
+    return bool(words) and all(w.strip("-") in _TAGLINE_SET or w == "-" for w in words)
+
+
+def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) -> tuple[str, int] | None:
+    """The first meaningful header line above the address `block`: no greeting, tagline,
+    customer, phone, address, date or legal line (a known chain may sit anywhere in the header)."""
     brand = _brand_line(lines, taken)
-    order = ([brand] if brand is not None else []) + list(range(min(HEADER_SPAN, len(lines))))
+    span = min(HEADER_SPAN, len(lines)) if block is None else block
+    order = ([brand] if brand is not None else []) + list(range(span))
     for i in order:
         if i in taken:
             continue
@@ -207,14 +240,14 @@ def find_name(lines: list[TextLine], taken: set[int]) -> tuple[str, int] | None:
         if _looks_like_noise(line):
             continue
         up = line.labels
-        if NOT_NAME.search(up) or PHONE.search(line.digits):
+        if re.search(r"\d+[.,]\s?\d{2}\b", line.digits) or MONEY_LABEL.search(up):
+            break  # reached the items or the totals (the top of the ticket is missing)
+        if NOT_NAME.search(up) or PHONE.search(line.digits) or BENEFICIARY_LINE.match(up) or is_tagline(line):
             continue
         if CARD_SLIP_WORDS.search(up):
             continue
         if find_date_matches(line.digits) or STREET_NUMBERED.search(line.digits):
             continue
-        if re.search(r"\d+[.,]\d{2}\b", line.digits):
-            break  # reached the items
         name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
         if len(name) >= 2:
             return name, i
@@ -236,7 +269,9 @@ def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
     if address is not None:
         taken.add(address[1])
         conf["address"] = round(lines[address[1]].conf * 0.95, 3)
-    name = find_name(lines, taken)
+    # the shop's name is printed above its address; below it come phone, legal and customer lines
+    block = min((i for i in taken if i < HEADER_SPAN), default=None)
+    name = find_name(lines, taken, block)
     if name is not None:
         first = name[1] == next((i for i in range(len(lines)) if not _looks_like_noise(lines[i])), -1)
         conf["retailer"] = round(lines[name[1]].conf * (1.0 if first else 0.85), 3)

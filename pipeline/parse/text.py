@@ -20,10 +20,14 @@ DIGIT_LOOKALIKES = {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1", 
 NUMBER_TOKEN_CHARS = set("0123456789,.-+*€/%()'") | set(DIGIT_LOOKALIKES)
 TOKEN = re.compile(r"[^\s:;=]+")
 LITRE_TOKEN = re.compile(r"^\d(?:[.,]\d{1,2})?[lL]$")  # `1,5l` is a volume, not `1,51`
+# `118B RUE ...`: a street number with a letter suffix (bis), not `1188`.
+STREET_SUFFIX_TOKEN = re.compile(r"^\d{1,4}[B]$")
 # Digits OCR commonly reads instead of a letter, when they sit among letters.
 LETTER_LOOKALIKES = {"0": "O", "1": "I", "5": "S", "8": "B"}
 
 SEPARATOR_LINE = re.compile(r"^[\s=\-_*#~.+:|<>]{3,}$")
+# Marks read off the paper's edge or a fold: `| 130 PLACE`, `NANTES |`, `2,00 —`.
+EDGE_NOISE = re.compile(r"^(?:[|'`‘’\[\]!—_.,]+\s+)+|(?:\s+[|'`‘’\[\]—_.,]+)+$")
 PLAIN_TEXT_CONF = 90.0
 
 
@@ -52,6 +56,8 @@ def digitize(s: str) -> str:
         if not any(c.isdigit() for c in tok) or not set(tok) <= NUMBER_TOKEN_CHARS:
             continue
         if LITRE_TOKEN.match(tok):
+            continue
+        if STREET_SUFFIX_TOKEN.match(tok) and re.match(r"\s+[A-Za-zÀ-ÿ]{2}", s[m.end() :]):
             continue
         for i in range(m.start(), m.end()):
             if chars[i] in DIGIT_LOOKALIKES:
@@ -108,7 +114,7 @@ def clean_lines(lines: Sequence[Line] | Iterable[Line]) -> list[TextLine]:
     """Separator lines removed; each remaining line folded and repaired once."""
     out: list[TextLine] = []
     for line in lines:
-        raw = strip_edge_separators(line.text.strip()).strip()
+        raw = EDGE_NOISE.sub("", strip_edge_separators(line.text.strip()).strip())
         if is_separator(raw):
             continue
         up = fold(raw)

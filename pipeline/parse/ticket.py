@@ -14,6 +14,7 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
     (rf"\bT[I1L|]C?KET\s*{_NUM}?\s*:?\s*{_VALUE}", 1.0),
     (rf"{_NUM}\s*(?:DE\s*)?TICKET\s*:?\s*{_VALUE}", 1.0),
     (rf"\bTICK\.?\s*:?\s*{_VALUE}", 0.95),
+    (rf"\bRECEIPT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
     (rf"\bFACTURE\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
     (rf"{_NUM}\s*(?:DE\s*)?FACTURE\s*:?\s*{_VALUE}", 0.95),
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
