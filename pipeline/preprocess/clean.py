@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+RATIO_PAPER = 200  # grey / background is stored as ratio x this, leaving room above the paper
+
 
 def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
     """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255.
@@ -20,14 +22,20 @@ def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
     background = cv2.GaussianBlur(background, (0, 0), k / 2)
     if f < 1:
         background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    ratio = grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0)
-    paper = float(np.percentile(ratio, 90))
-    dark = ratio[ratio < 0.75 * paper]
+    # all in 8 bits: paper comes out near RATIO_PAPER, a lookup table then stretches it
+    ratio = cv2.divide(grey, np.maximum(background, 1), scale=RATIO_PAPER)
+    hist = cv2.calcHist([ratio], [0], None, [256], [0, 256]).ravel()
+    cdf = np.cumsum(hist) / max(hist.sum(), 1)
+    paper = float(np.searchsorted(cdf, 0.90))
+    dark = hist[: int(0.75 * paper)]
     # the ink level is the median of clearly dark pixels; without ink, only rescale the paper
-    ink = float(np.median(dark)) if dark.size > 0.001 * ratio.size else 0.0
+    if dark.sum() > 0.001 * ratio.size:
+        ink = float(np.searchsorted(np.cumsum(dark), dark.sum() / 2))
+    else:
+        ink = 0.0
     ink = min(ink, 0.6 * paper)
-    out = (ratio - ink) * (255.0 / max(paper - ink, 1e-3))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    levels = (np.arange(256, dtype=np.float32) - ink) * (255.0 / max(paper - ink, 1.0))
+    return cv2.LUT(ratio, np.clip(levels, 0, 255).astype(np.uint8))
 
 
 def binarise(clean: np.ndarray) -> np.ndarray:
@@ -84,5 +92,5 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
         if marks.any():
             mask |= marks[labels]
     if mask.any():
-        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)  # and their anti-aliased rims
     return mask

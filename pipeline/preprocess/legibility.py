@@ -25,7 +25,10 @@ def measure(grey: np.ndarray, glyphs: Glyphs, original_char_height: float) -> Le
     else:
         f = 1000 / max(h, w)  # no text: judge at a page-sized scale
     f = float(np.clip(f, 0.05, 8.0))
-    norm = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
+    if abs(f - 1) < 0.08:
+        norm = grey  # already at the normal scale (prepare_page measures after rescaling)
+    else:
+        norm = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC)
     brightness = float(norm.mean())
     mask = ink_mask(norm, block=int(NORMAL_CHAR_HEIGHT * 2.5) | 1)
     ink = norm[mask > 0]

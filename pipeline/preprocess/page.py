@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from pipeline.preprocess.clean import find_rules, flatten_illumination
 from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
-from pipeline.preprocess.locate import find_paper, trim_edges, warp_paper
-from pipeline.preprocess.pens import find_underlines
-from pipeline.preprocess.text import grey_of, measure_char_height, text_bounds
+from pipeline.preprocess.locate import Paper, cut_paper_box, find_paper, trim_edges, warp_paper
+from pipeline.preprocess.pens import erase_strokes, find_underlines
+from pipeline.preprocess.text import Glyphs, grey_of, measure_char_height, text_bounds
 from pipeline.settings import ReadingSettings
 from pipeline.values import PageImage, PreparedPage
 
 MAX_WORK_SIDE = 4000  # larger photos are shrunk first: their characters stay far above target
-MIN_SCALE, MAX_SCALE = 0.15, 4.0
-MAX_OUTPUT_PIXELS = 12_000_000  # caps Tesseract's time on absurdly long receipts
+MIN_SCALE, MAX_SCALE = 0.15, 1.6  # enlarging further only invents pixels and slows Tesseract
+MAX_OUTPUT_PIXELS = 3_000_000  # caps Tesseract's time on long receipts
 SKEW_MIN = 0.3  # degrees; below this a rotation only blurs
+FALLBACK_LINE_CHARS = 40  # without a trusted character height, the receipt is this many characters wide
+CHAR_WIDTH_RATIO = 0.8  # a receipt font's advance over its measured (capital) height
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -43,23 +47,41 @@ def locate_receipt(image: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
         factor = MAX_WORK_SIDE / max(bgr.shape[:2])
         bgr = cv2.resize(bgr, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         steps.append(f"shrink:{factor:.3f}")
-    corners, how = find_paper(bgr)
-    if corners is None:
+    paper = find_paper(bgr)
+    if paper.how == "whole_image":
         steps.append("whole_image")
         return bgr, factor, steps
-    steps.append(f"found_receipt:{how}")
-    steps.append("warp" if how == "quad" else "rotate_crop")
-    return trim_edges(warp_paper(bgr, corners)), factor, steps
+    steps.append(f"found_receipt:{paper.how}")
+    if paper.how == "paper_box":
+        steps.append("mask_background")
+        return cut_paper_box(bgr, paper, paper_colour(bgr, paper)), factor, steps
+    steps.append("warp" if paper.how == "quad" else "rotate_crop")
+    return trim_edges(warp_paper(bgr, paper.corners)), factor, steps
 
 
-def paper_colour(bgr: np.ndarray) -> tuple[int, int, int]:
-    """The brightest common colour: what blank paper looks like in this photo."""
-    flat = bgr.reshape(-1, 3)
-    if flat.shape[0] > 200_000:
-        flat = flat[:: flat.shape[0] // 200_000]
+def paper_colour(bgr: np.ndarray, paper: Paper | None = None) -> tuple[int, int, int]:
+    """The brightest common colour: what blank paper looks like in this photo (or in its paper box)."""
+    if paper is not None and paper.box is not None:
+        x, y, w, h = paper.box
+        bgr = bgr[y : y + h, x : x + w]
+    step = max(1, int((bgr.shape[0] * bgr.shape[1] / 100_000) ** 0.5))
+    flat = bgr[::step, ::step].reshape(-1, 3)
     grey = flat.astype(np.int32).sum(axis=1)
     light = flat[grey >= np.percentile(grey, 80)]
     return tuple(int(v) for v in np.median(light, axis=0))
+
+
+def choose_scale(glyphs: Glyphs, shape: tuple[int, ...], settings: ReadingSettings) -> tuple[float, str]:
+    """Factor bringing characters to the target height, within bounds; and how it was chosen."""
+    h, w = shape[:2]
+    if glyphs.char_height > 0 and glyphs.reliable:
+        scale, how = settings.target_char_height / glyphs.char_height, "chars"
+    else:
+        # no trusted letters: assume a common receipt, about 40 characters across
+        width = FALLBACK_LINE_CHARS * CHAR_WIDTH_RATIO * settings.target_char_height
+        scale, how = width / max(w, 1), "width"
+    scale = min(float(np.clip(scale, MIN_SCALE, MAX_SCALE)), (MAX_OUTPUT_PIXELS / max(h * w, 1)) ** 0.5)
+    return scale, how
 
 
 def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
@@ -76,7 +98,6 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     grey = grey_of(receipt)
     glyphs = measure_char_height(grey)
     original_height = glyphs.char_height / factor
-    legibility = measure(grey, glyphs, original_height)
 
     bounds = text_bounds(glyphs, grey.shape, margin=1.5 * glyphs.char_height)
     if bounds is not None:
@@ -85,31 +106,27 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
             receipt, grey = receipt[y : y + h, x : x + w], grey[y : y + h, x : x + w]
             steps.append("crop_text")
 
+    scale, how = choose_scale(glyphs, grey.shape, settings)
     char_height = glyphs.char_height
-    scale = 1.0
-    if char_height > 0:
-        scale = float(np.clip(settings.target_char_height / char_height, MIN_SCALE, MAX_SCALE))
-        h, w = grey.shape[:2]
-        scale = min(scale, (MAX_OUTPUT_PIXELS / (h * w)) ** 0.5)
-        if abs(scale - 1) > 0.05:
-            interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-            receipt = cv2.resize(receipt, None, fx=scale, fy=scale, interpolation=interp)
-            grey = grey_of(receipt)
-            char_height *= scale
-            steps.append(f"scale:{scale:.2f}")
-        else:
-            scale = 1.0
+    if abs(scale - 1) > 0.05:
+        interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+        receipt = cv2.resize(receipt, None, fx=scale, fy=scale, interpolation=interp)
+        grey = grey_of(receipt)
+        char_height *= scale
+        steps.append(f"scale:{scale:.2f}" + ("" if how == "chars" else f":{how}"))
+    else:
+        scale = 1.0
     steps.append(f"char_height:{char_height:.1f}")
+    legibility = measure(grey, replace(glyphs, char_height=char_height), original_height)
 
     clean = flatten_illumination(grey, char_height)
     steps.append("flatten")
     underlines: list[tuple[int, int, int, int]] = []
     if char_height > 0:
         ink = (clean < 128).astype(np.uint8) * 255
-        pen, underlines = find_underlines(receipt, ink, char_height)
-        if pen.any():
-            # inpainting carries letter strokes the pen crossed through the gap; paper elsewhere
-            clean = cv2.inpaint(clean, pen, 3, cv2.INPAINT_TELEA)
+        coloured, dark, underlines = find_underlines(receipt, ink, char_height)
+        if coloured.any() or dark.any():
+            clean = erase_strokes(clean, receipt, coloured, dark)
             steps.append(f"pen_strokes:{len(underlines)}")
         rules = find_rules(clean, char_height)
         if rules.any():

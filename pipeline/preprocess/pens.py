@@ -15,6 +15,9 @@ import numpy as np
 
 from pipeline.values import Reading
 
+MIN_STROKE_CHARS = 3.0  # an underline runs under a product name: at least this many character heights
+PEN_OVER_PAPER = 0.55  # under coloured ink, brighter than this share of the paper's level is pen only
+
 
 def colour_ink(bgr: np.ndarray) -> np.ndarray:
     """Mask of saturated ink: blue, red or green pen on grey print and white paper."""
@@ -43,8 +46,8 @@ def dark_strokes(ink: np.ndarray, char_height: float) -> np.ndarray:
 
 def find_underlines(
     bgr: np.ndarray, ink: np.ndarray, char_height: float
-) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """Pen strokes to erase (mask) and the boxes of those that run under text.
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, int]]]:
+    """Pen strokes to erase (coloured mask, dark mask) and the boxes of those that run under text.
 
     `ink` is the dark-ink mask of the flattened page, `bgr` the same page in colour.
     """
@@ -57,25 +60,68 @@ def find_underlines(
     dark = dark_strokes(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(coloured, np.ones((5, 5), np.uint8)))), ch)
     if dark.any():
         candidates.append((cv2.morphologyEx(dark, cv2.MORPH_CLOSE, join), dark, False))
-    erase = np.zeros_like(ink)
+    erase = [np.zeros_like(ink), np.zeros_like(ink)]
     boxes: list[tuple[int, int, int, int]] = []
     for joined, strokes, is_colour in candidates:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
         keep = np.zeros(count, np.uint8)
         for i in range(1, count):
             x, y, w, h, area = stats[i]
-            thickness = area / max(w, 1)
-            if w < 2.5 * ch or h > 1.6 * ch or thickness > 0.5 * ch:
+            if w < MIN_STROKE_CHARS * ch:
                 continue
-            if not is_colour and h < max(3.0, 1.8 * thickness):
-                continue  # perfectly straight and level: a printed rule, handled elsewhere
-            keep[i] = 255
-            boxes.append((int(x), int(y), int(w), int(h)))
+            found = False
+            # strokes under adjacent lines touch through the letters: judge each band apart
+            for by, bh in stroke_bands(strokes[y : y + h, x : x + w], ch):
+                band_area = int(np.count_nonzero(strokes[y + by : y + by + bh, x : x + w]))
+                thickness = band_area / max(w, 1)
+                if bh > 1.6 * ch or thickness > 0.5 * ch:
+                    continue
+                if not is_colour and bh < max(3.0, 1.8 * thickness):
+                    continue  # perfectly straight and level: a printed rule, handled elsewhere
+                found = True
+                boxes.append((int(x), int(y + by), int(w), int(bh)))
+            if found:
+                keep[i] = 255
         if keep.any():
-            erase |= keep[labels] & strokes
-    if erase.any():
-        erase = cv2.dilate(erase, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
-    return erase, sorted(boxes, key=lambda b: (b[1], b[0]))
+            erase[0 if is_colour else 1] |= keep[labels] & strokes
+    # the ink's anti-aliased rim goes too; coloured pixels are then decided by colour
+    for mask in erase:
+        if mask.any():
+            mask[:] = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
+    return erase[0], erase[1], sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def stroke_bands(crop: np.ndarray, ch: float) -> list[tuple[int, int]]:
+    """Rows (y, h) of a stroke component's box where a long stroke runs; the whole box if one."""
+    h, w = crop.shape[:2]
+    if h <= 1.2 * ch:
+        return [(0, h)]
+    rows = np.count_nonzero(crop, axis=1) >= 0.2 * w
+    bands, start = [], None
+    for r, on in enumerate(np.append(rows, False)):
+        if on and start is None:
+            start = r
+        elif not on and start is not None:
+            bands.append((max(0, start - 2), min(h, r + 2) - max(0, start - 2)))
+            start = None
+    return bands or [(0, h)]
+
+
+def erase_strokes(clean: np.ndarray, bgr: np.ndarray, coloured: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """The flattened page with pen strokes turned to paper, print under them kept.
+
+    Under coloured ink the brightest channel stays light where only the pen passed and
+    dark where it crossed print, so each pixel is decided by colour. Dark ink cannot be
+    told from print, so its tight mask is inpainted from the surrounding paper and letters.
+    """
+    out = clean.copy()
+    if coloured.any() and bgr.ndim == 3:
+        brightest = cv2.max(cv2.max(bgr[..., 0], bgr[..., 1]), bgr[..., 2])
+        paper = float(np.percentile(brightest[::4, ::4], 90))
+        out[(coloured > 0) & (brightest > PEN_OVER_PAPER * paper)] = 255
+    if dark.any():
+        out = cv2.inpaint(out, dark, 3, cv2.INPAINT_TELEA)
+    return out
 
 
 def mark_underlined(reading: Reading, underlines, char_height: float | None = None) -> Reading:
