@@ -22,7 +22,7 @@ from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading
 
-READER_VERSION = "1"  # bump when preprocessing or reading changes what a stored reading holds
+READER_VERSION = "2"  # bump when preprocessing or reading changes what a stored reading holds
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
 

@@ -1,10 +1,14 @@
 """Find the receipt (a light, unsaturated paper region) on its background and flatten it.
 
 The paper is searched on a small, smoothed copy (speckled granite or wood grain
-must not break the mask). Each candidate outline must pass sanity checks before
-it is trusted with a warp: mostly bright paper inside, a plausible aspect, a
-small angle. A doubtful outline falls back to the upright bounding box of the
-paper region (background painted over with paper), and no paper to the whole image.
+must not break the mask). Candidate regions come from brightness cuts (light paper
+on a darker table) and from the image's edges (paper on a light table under uneven
+light, where no brightness cut separates them). Each candidate outline must pass
+sanity checks before it is trusted with a warp: the paper fills it, a plausible
+aspect, a small angle, and the photo's edges run along its sides (a cut that leaked
+into a lit table has no edge there). The outline with the best edge support wins.
+A doubtful outline falls back to the upright bounding box of the paper region
+(background painted over with paper), and no paper to the whole image.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ MIN_RECTANGULARITY = 0.86  # paper area / outline area for a warp to be trusted
 MIN_BOX_FILL = 0.5  # paper area / upright box area for the box fallback
 MAX_ASPECT = 12.0  # long side / short side of a receipt
 TEXTURED_SURFACE = 20.0  # mean |Laplacian| of a speckled surface at work size; blank paper stays under 8
+MIN_EDGE_SUPPORT = 0.6  # share of an outline's sides (inside the photo) that must lie on an edge
+EDGE_SUPPORT_SLACK = 0.05  # outlines this close to the best support compete on area
+LONG_EDGE = 0.25  # an edge curve this long (share of the short side) may be the paper's border
+MIN_SIDE_STEP = 2.5  # grey levels between just inside and just outside each side of an edge-drawn outline
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,82 @@ def outline_of(contour: np.ndarray, area: float) -> tuple[np.ndarray | None, str
     return None, ""
 
 
+def edges_of(grey: np.ndarray) -> np.ndarray:
+    """Canny edges of a work-size grey copy, the threshold set by the photo's own gradients."""
+    g = cv2.GaussianBlur(grey, (0, 0), 1.2)
+    magnitude = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    high = max(20.0, float(np.percentile(magnitude, 90)))
+    return cv2.Canny(g, high / 2, high)
+
+
+def edge_masks(edges: np.ndarray) -> list[np.ndarray]:
+    """Candidate paper regions drawn by edges: what closed edge curves enclose, and the hull of the long ones.
+
+    The hull survives gaps in the border (paper as light as the table along one side),
+    as long as the paper's other sides and corners show.
+    """
+    h, w = edges.shape[:2]
+    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    enclosed = np.zeros_like(edges)
+    cv2.drawContours(enclosed, contours, -1, 255, cv2.FILLED)
+    masks = [enclosed]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(edges, np.ones((3, 3), np.uint8)), connectivity=8)
+    long_ones = np.flatnonzero(np.maximum(stats[:, 2], stats[:, 3]) >= LONG_EDGE * min(h, w))
+    long_ones = long_ones[long_ones > 0]
+    if len(long_ones):
+        ys, xs = np.nonzero(np.isin(labels, long_ones))
+        hull = cv2.convexHull(np.column_stack([xs, ys]).astype(np.int32))
+        region = np.zeros_like(edges)
+        cv2.drawContours(region, [hull], -1, 255, cv2.FILLED)
+        masks.append(region)
+    return masks
+
+
+def edge_support(edges_near: np.ndarray, corners: np.ndarray) -> float:
+    """Share of the outline's sides, where they lie inside the photo, that run along an edge."""
+    h, w = edges_near.shape[:2]
+    points = []
+    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
+        n = int(np.hypot(*(b - a))) + 1
+        t = np.linspace(0, 1, n, endpoint=False)[:, None]
+        points.append(a + t * (b - a))
+    pts = np.rint(np.concatenate(points)).astype(np.int64)
+    x, y = pts[:, 0], pts[:, 1]
+    inside = (x > 3) & (x < w - 4) & (y > 3) & (y < h - 4)  # the photo's own border is no evidence
+    if inside.mean() < 0.5:
+        return 0.0
+    return float((edges_near[y[inside], x[inside]] > 0).mean())
+
+
+def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offset: float = 4.0) -> float:
+    """The smallest, over the sides inside the photo, of the median grey step across the side.
+
+    A paper border changes the grey level from inside to outside; a hull drawn around
+    printed rules or pen strokes has paper on both sides of its left and right edges.
+    """
+    g = cv2.GaussianBlur(grey, (0, 0), 1.0).astype(np.float32)
+    h, w = g.shape[:2]
+    centre = corners.mean(axis=0)
+    steps = []
+    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
+        length = float(np.hypot(*(b - a)))
+        t = np.linspace(0.1, 0.9, max(2, int(length)))[:, None]
+        points = a + t * (b - a)
+        normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal  # towards the inside
+        inner, outer = points + offset * normal, points - offset * normal
+        ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
+        ok &= (inner[:, 0] >= 0) & (inner[:, 0] < w - 1) & (inner[:, 1] >= 0) & (inner[:, 1] < h - 1)
+        if ok.mean() < 0.5:
+            continue  # the side lies on the photo's border
+        vi = g[inner[ok, 1].astype(int), inner[ok, 0].astype(int)]
+        vo = g[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
+        steps.append(float(np.median(np.abs(vi - vo))))
+    return min(steps) if steps else 0.0
+
+
 def find_paper(bgr: np.ndarray) -> Paper:
     """Where the paper lies in a photo, found on a small smoothed copy and sanity-checked."""
     h, w = bgr.shape[:2]
@@ -140,9 +224,14 @@ def find_paper(bgr: np.ndarray) -> Paper:
         return Paper("whole_image")  # uniform picture: nothing to separate
     k = max(3, (min(sh, sw) // 40) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
-    best: tuple[float, Paper] | None = None  # the largest trusted outline
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    edges = edges_of(grey)
+    edges_near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
+    outlines: list[tuple[float, float, Paper]] = []  # (edge support, area, outline) of trusted outlines
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
-    for mask in paper_masks(whiteness, cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)):
+    bright_masks = paper_masks(whiteness, grey)
+    for n, mask in enumerate(bright_masks + edge_masks(edges)):
+        drawn_by_edges = n >= len(bright_masks)
         # close the text holes, then cut thin bridges to light objects nearby
         mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
         mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
@@ -158,9 +247,14 @@ def find_paper(bgr: np.ndarray) -> Paper:
             continue  # the "paper" is everything: a scan, or a light table leaking in
         corners, how = outline_of(contour, area)
         if corners is not None:
-            if best is None or area > best[0]:
-                best = (area, Paper(how, corners=(corners / f).astype(np.float32)))
-            continue
+            support = edge_support(edges_near, corners)
+            if drawn_by_edges and weakest_side_step(grey, corners) < MIN_SIDE_STEP:
+                continue  # edges of print inside the paper, not the paper's border
+            if support >= MIN_EDGE_SUPPORT:
+                outlines.append((support, area, Paper(how, corners=(corners / f).astype(np.float32))))
+                continue
+        if drawn_by_edges:
+            continue  # only a trusted outline: an edge region may stop at a printed rule
         if area >= MIN_BOX_FILL * bw * bh and max(bw / bh, bh / bw) <= MAX_ASPECT:
             if fallback is None or area > fallback[0]:
                 region = np.zeros_like(mask)
@@ -168,8 +262,9 @@ def find_paper(bgr: np.ndarray) -> Paper:
                 region = cv2.dilate(region, np.ones((3, 3), np.uint8))  # keep the paper's very edge
                 box = (int(bx / f), int(by / f), int(np.ceil(bw / f)), int(np.ceil(bh / f)))
                 fallback = (area, Paper("paper_box", box=box, mask=region[by : by + bh, bx : bx + bw]))
-    if best is not None:
-        return best[1]
+    if outlines:
+        top = max(support for support, _, _ in outlines)
+        return max((o for o in outlines if o[0] >= top - EDGE_SUPPORT_SLACK), key=lambda o: o[1])[2]
     return fallback[1] if fallback is not None else Paper("whole_image")
 
 

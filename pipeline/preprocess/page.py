@@ -12,7 +12,8 @@ from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
 from pipeline.preprocess.locate import Paper, cut_paper_box, find_paper, trim_edges, warp_paper
 from pipeline.preprocess.pens import erase_strokes, find_underlines
-from pipeline.preprocess.text import Glyphs, grey_of, measure_char_height, text_bounds
+from pipeline.preprocess.rows import move_box, shrink_tall_rows
+from pipeline.preprocess.text import Glyphs, grey_of, grow_to_print, measure_char_height, text_bounds
 from pipeline.settings import ReadingSettings
 from pipeline.values import PageImage, PreparedPage
 
@@ -22,6 +23,7 @@ MAX_OUTPUT_PIXELS = 3_000_000  # caps Tesseract's time on long receipts
 SKEW_MIN = 0.3  # degrees; below this a rotation only blurs
 FALLBACK_LINE_CHARS = 40  # without a trusted character height, the receipt is this many characters wide
 CHAR_WIDTH_RATIO = 0.8  # a receipt font's advance over its measured (capital) height
+TEXT_MARGIN = 1.5  # character heights of paper kept around the text
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -99,8 +101,9 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     glyphs = measure_char_height(grey)
     original_height = glyphs.char_height / factor
 
-    bounds = text_bounds(glyphs, grey.shape, margin=1.5 * glyphs.char_height)
+    bounds = text_bounds(glyphs, grey.shape, margin=TEXT_MARGIN * glyphs.char_height)
     if bounds is not None:
+        bounds = grow_to_print(grey, bounds, glyphs.char_height)
         x, y, w, h = bounds
         if w * h < 0.97 * grey.size:
             receipt, grey = receipt[y : y + h, x : x + w], grey[y : y + h, x : x + w]
@@ -132,6 +135,10 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
         if rules.any():
             clean[rules > 0] = 255
             steps.append("remove_rules")
+        clean, bands = shrink_tall_rows(clean, char_height)
+        if bands:
+            underlines = [move_box(box, bands) for box in underlines]
+            steps.append(f"shrink_large_rows:{len(bands)}")
     return PreparedPage(
         index=page.index,
         image=clean,

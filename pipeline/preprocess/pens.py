@@ -17,6 +17,8 @@ from pipeline.values import Reading
 
 MIN_STROKE_CHARS = 3.0  # an underline runs under a product name: at least this many character heights
 PEN_OVER_PAPER = 0.55  # under coloured ink, brighter than this share of the paper's level is pen only
+THIN_RUN = 0.5  # character heights: the ink's vertical run through a pen stroke, where no letter touches it
+MIN_THIN_SHARE = 0.5  # share of a dark stroke's columns where the ink is that thin; print merged by blur is tall
 
 
 def colour_ink(bgr: np.ndarray) -> np.ndarray:
@@ -78,6 +80,8 @@ def find_underlines(
                     continue
                 if not is_colour and bh < max(3.0, 1.8 * thickness):
                     continue  # perfectly straight and level: a printed rule, handled elsewhere
+                if not is_colour and thin_share(ink, strokes, x, y + by, w, bh, ch) < MIN_THIN_SHARE:
+                    continue  # letters merged by boldness or blur, not a pen line under them
                 found = True
                 boxes.append((int(x), int(y + by), int(w), int(bh)))
             if found:
@@ -89,6 +93,32 @@ def find_underlines(
         if mask.any():
             mask[:] = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
     return erase[0], erase[1], sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def thin_share(ink: np.ndarray, strokes: np.ndarray, x: int, y: int, w: int, h: int, ch: float) -> float:
+    """Share of a stroke's columns where the ink, followed up and down from the stroke, stays thin.
+
+    A pen line between or under printed lines is crossed by letters only at their stems;
+    a run of bold or blurred letters merged into a bar is letter-tall almost everywhere.
+    """
+    pad = int(ch) + 1
+    top, bottom = max(0, y - pad), min(ink.shape[0], y + h + pad)
+    crop = ink[top:bottom, x : x + w] > 0
+    band = strokes[y : y + h, x : x + w] > 0
+    present = band.any(axis=0)
+    if not present.any():
+        return 0.0
+    rows = np.arange(h)[:, None]
+    centre = (np.where(band, rows, 0).sum(axis=0) / np.maximum(band.sum(axis=0), 1)).astype(np.int64) + (y - top)
+    up = np.zeros(crop.shape, np.int32)
+    down = np.zeros(crop.shape, np.int32)
+    for r in range(crop.shape[0]):
+        up[r] = np.where(crop[r], (up[r - 1] if r else 0) + 1, 0)
+    for r in range(crop.shape[0] - 1, -1, -1):
+        down[r] = np.where(crop[r], (down[r + 1] if r + 1 < crop.shape[0] else 0) + 1, 0)
+    cols = np.flatnonzero(present)
+    run = up[centre[cols], cols] + down[centre[cols], cols] - 1
+    return float(np.mean(run <= THIN_RUN * ch))
 
 
 def stroke_bands(crop: np.ndarray, ch: float) -> list[tuple[int, int]]:

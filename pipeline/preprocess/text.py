@@ -13,6 +13,9 @@ import numpy as np
 
 MEASURE_PIXELS = 1_000_000  # characters are measured on a copy reduced to about this size
 MIN_RELIABLE_GLYPHS = 25  # fewer letters than this: the height is a guess
+PRINTED_ROW = 0.01  # share of a row's pixels in ink for it to hold print
+EDGE_ROW = 0.5  # a row this inked is the paper's dark edge or the table, not print
+GAP_LINES = 1.2  # character heights of blank rows that end the print above or below the letters
 
 
 @dataclass(frozen=True)
@@ -143,3 +146,38 @@ def text_bounds(glyphs: Glyphs, shape: tuple[int, ...], margin: float) -> tuple[
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
     return x0, y0, x1 - x0, y1 - y0
+
+
+def grow_to_print(grey: np.ndarray, box: tuple[int, int, int, int], char_height: float) -> tuple[int, int, int, int]:
+    """`box` (x, y, w, h) grown up and down over rows of print the letter search missed.
+
+    Large bold lines (a shop name, a big total) merge into blobs that are not
+    character-like, so the box around the letters can stop just short of them. Rows
+    holding ink are followed until a blank gap of GAP_LINES character heights, or a
+    row so inked it is the paper's edge or the table.
+    """
+    x, y, w, h = box
+    ink = ink_mask(grey[:, x : x + w], block=int(2.5 * char_height) | 1) > 0
+    share = ink.mean(axis=1)
+    printed = share >= max(3.0 / max(w, 1), PRINTED_ROW)
+    gap = int(GAP_LINES * char_height) + 1
+    top, bottom = y, y + h
+
+    def reach(start: int, step: int) -> int:
+        last, kept, blank, row = start, start, 0, start
+        while 0 <= row + step < len(share) and blank < gap:
+            row += step
+            if share[row] > EDGE_ROW:
+                return kept  # the ink run touching the edge is its shading, not print
+            if printed[row]:
+                if blank:
+                    kept = last  # a new run starts: the one before it was print
+                last, blank = row, 0
+            else:
+                blank += 1
+        return last
+
+    margin = int(char_height)
+    top = max(0, min(top, reach(y, -1) - margin))
+    bottom = min(len(share), max(bottom, reach(y + h - 1, 1) + margin + 1))
+    return x, top, w, bottom - top
