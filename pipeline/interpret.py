@@ -1,9 +1,10 @@
-"""Turn stored readings into fields: parse each reading, then vote.
+"""Turn stored readings into fields: parse the readings, then take each field from
+the engine that reads it best.
 
-This is the only step a batch re-parse runs: it needs no image and no OCR.
-Lines re-read by the second engine replace the primary engine's lines at the same
-place, giving a second candidate; the vote keeps, field by field, what the
-readings agree on and what is consistent (total = items = payment).
+This is the only step a batch re-parse runs: it needs no image and no OCR. Lines
+re-read by the second engine replace the primary engine's lines at the same place;
+that merged text is the reference for the total and the postal code (the fields
+the second engine was chosen for), and for the items when only its items add up.
 """
 
 from __future__ import annotations
@@ -11,32 +12,63 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from pipeline.parse import parse_receipt, vote
+from pipeline.parse import parse_receipt
+from pipeline.second_opinion import items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
+
+
+def splice(line: Line, correction: Line) -> Line:
+    """The line with the words under the correction's span replaced by its text."""
+    span = correction.words[0].box if correction.words else line.box
+    if span == line.box or not line.words:
+        return Line(text=correction.text, conf=correction.conf, box=line.box, underlined=line.underlined)
+    x0, x1 = span[0], span[0] + span[2]
+    inside = lambda w: w.box[0] + w.box[2] > x0 and w.box[0] < x1  # noqa: E731
+    before = [w.text for w in line.words if not inside(w) and w.box[0] < x0]
+    after = [w.text for w in line.words if not inside(w) and w.box[0] >= x1]
+    text = " ".join([*before, correction.text, *after])
+    return Line(text=text, conf=min(line.conf, correction.conf) if before or after else correction.conf,
+                box=line.box, words=line.words, underlined=line.underlined)
 
 
 def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...]) -> tuple[Line, ...]:
-    """The primary lines with the corrected ones substituted (matched by their box)."""
+    """The primary lines with the second engine's corrections spliced in (matched by box)."""
     by_box = {c.box: c for c in corrections if c.text.strip()}
-    out = []
-    for line in primary:
-        c = by_box.get(line.box)
-        out.append(line if c is None else Line(text=c.text, conf=c.conf, box=line.box, words=(),
-                                               underlined=line.underlined))
-    return tuple(out)
+    return tuple(line if (c := by_box.get(line.box)) is None else splice(line, c) for line in primary)
+
+
+def same_code_misread(first: str | None, second: str | None) -> bool:
+    """Two readings of one postal code differing by a digit or two (not another line's number)."""
+    if not second or not first or first == second or len(first) != len(second):
+        return bool(second) and not first
+    return sum(a != b for a, b in zip(first, second)) <= 2
+
+
+def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
+    """Base fields, with the second engine's total, postal code and (when they add up) items."""
+    fields = base
+    conf = dict(base.confidence)
+    if same_code_misread(base.retailer.postal_code, second.retailer.postal_code):
+        fields = replace(fields, retailer=replace(fields.retailer, postal_code=second.retailer.postal_code))
+        conf["postal_code"] = second.confidence.get("postal_code", conf.get("postal_code", 0.5))
+    if second.total is not None and second.total != base.total:
+        # The second engine reads totals better; Tesseract's total stays only when it is
+        # the better confirmed of the two (by items, subtotal, payment or VAT lines).
+        if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0):
+            fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
+            conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
+    if not items_agree(fields) and items_agree(replace(second, total=fields.total, subtotal=fields.subtotal)):
+        fields = replace(fields, items=second.items)
+        conf["items"] = second.confidence.get("items", conf.get("items", 0.5))
+    return replace(fields, confidence=conf)
 
 
 def interpret(readings: tuple[Reading, ...]) -> ReceiptFields:
     """Fields from every reading of every page (pages read in order as one ticket)."""
     if not readings:
         return ReceiptFields()
-    if all(r.engine == "text-layer" for r in readings):
-        lines = tuple(line for r in readings for line in r.lines)
-        fields = parse_receipt(lines)
-        return replace(fields, markers=tuple(dict.fromkeys((*fields.markers, "e_ticket"))))
-
     primary: dict[int, list[Line]] = defaultdict(list)
     corrected: dict[int, tuple[Line, ...]] = {}
     for r in readings:
@@ -45,12 +77,11 @@ def interpret(readings: tuple[Reading, ...]) -> ReceiptFields:
         else:
             primary[r.page].extend(r.lines)
     base = tuple(line for page in sorted(primary) for line in primary[page])
-    candidates = [parse_receipt(base)]
+    fields = parse_receipt(base)
     if corrected:
         merged = tuple(line for page in sorted(primary)
                        for line in merge_lines(tuple(primary[page]), corrected.get(page, ())))
-        candidates.append(parse_receipt(merged))
-    fields = candidates[0] if len(candidates) == 1 else vote(candidates)
+        fields = prefer_second(fields, parse_receipt(merged))
     if any(r.engine == "text-layer" for r in readings):
         fields = replace(fields, markers=tuple(dict.fromkeys((*fields.markers, "e_ticket"))))
     return fields

@@ -61,8 +61,12 @@ def test_committed_samples_match_their_truth_on_key_fields(extracted):
         if "card_slip" in want["markers"]:
             assert "card_slip" in o["markers"], path.name
             continue
-        assert o["total"] == want["total"], path.name
-        assert o["date"] == want["date"], path.name
+        edit = want.get("edit") or {}
+        # An edited receipt shows the forged value in one place and the original elsewhere
+        # (a card block reprints the date and amount): either reading is a faithful one.
+        accept = lambda field: {want[field], edit.get("original")} if edit.get("field") == field else {want[field]}  # noqa: E731
+        assert o["total"] in accept("total"), path.name
+        assert o["date"] in accept("date"), path.name
         assert o["retailer"]["postal_code"] == want["retailer"]["postal_code"], path.name
         checked += 1
     assert checked >= 5
