@@ -273,3 +273,58 @@ def test_large_shop_name_on_top_is_read_first(seed):
     assert any(s.startswith("shrink_large_rows") for s in page.steps) or seed == 3039, page.steps
     lines = [squash(line.text.upper()) for line in read_lines(page.image)]
     assert lines[0] == sample.truth["retailer"]["name"], lines[:3]
+
+
+# --- scans on a white lid, faint print, and marked zeros (samples.generator) -----------------
+
+
+def decoded_sample(seed: int, scenario: str):
+    """A generated sample decoded as the pipeline decodes it (a PDF is rendered)."""
+    from pipeline.decode import decode_pages
+    from pipeline.intake import check_file
+    from pipeline.settings import IntakeLimits
+    from samples.generator import generate
+
+    sample = generate(seed, scenario)
+    kind = "pdf" if sample.data[:4] == b"%PDF" else "png" if sample.data[1:4] == b"PNG" else "jpg"
+    document = decode_pages(check_file(f"sample.{kind}", sample.data, IntakeLimits()), IntakeLimits())
+    return sample.truth, document.pages[0].image
+
+
+@pytest.mark.parametrize(("seed", "scenario"), [(700001, "scan"), (700045, "pdf_image")])
+def test_printed_rules_on_a_white_scan_are_not_taken_for_the_paper(seed, scenario):
+    """The hull of the '=====' rows passed for the paper's outline: only the middle of the receipt was read."""
+    truth, image = decoded_sample(seed, scenario)
+    page = prepare(image)
+    assert page.steps[0] == "whole_image", page.steps
+    assert_reads(ocr_text(page), truth)
+
+
+def test_faint_letters_are_not_erased_as_a_dashed_rule():
+    """Pale print breaks into small pieces in a row; they were painted white as a row of dashes."""
+    truth, image = decoded_sample(700044, "photo")
+    text = ocr_text(prepare(image))
+    assert_reads(text, truth)
+    assert truth["retailer"]["siret"] in text.replace(" ", ""), text
+
+
+@pytest.mark.parametrize("seed", [3033, 3035])
+def test_marked_zeros_are_read_as_zeros(seed):
+    """DejaVu Sans Mono's dotted zero, bold, reads as 8 or 6 ("33000" as "33666")."""
+    sample, page = generated_page(seed, "photo")
+    assert any(s.startswith("open_zeros:") for s in page.steps), page.steps
+    assert sample.truth["retailer"]["postal_code"] in ocr_text(page)
+
+
+def test_eights_nines_and_bees_keep_their_holes():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from pipeline.preprocess.clean import open_slashed_zeros
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 34)
+    canvas = Image.new("L", (700, 60), 255)
+    ImageDraw.Draw(canvas).text((10, 8), "8B9 6 8 B 0 0", font=font, fill=0)
+    grey = cv2.GaussianBlur(np.asarray(canvas), (0, 0), 1.2)  # bold and blurred: the dot joins the ring
+    clean = np.where(grey < 150, 0, 255).astype(np.uint8)
+    _, opened = open_slashed_zeros(clean, 25.0)  # digit height of a 34 px font
+    assert opened == 2

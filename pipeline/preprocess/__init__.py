@@ -1,8 +1,8 @@
 """OpenCV preprocessing: find the receipt, straighten it, scale it for OCR, clean it.
 
     photo --find_paper/warp--> receipt --deskew--> upright --crop to text--> --scale to
-    ~target_char_height--> --flatten light, erase pen strokes and rules--> --shrink rows of
-    large print to body height--> PreparedPage
+    ~target_char_height--> --flatten light, erase pen strokes and rules, open marked zeros-->
+    --shrink rows of large print to body height--> PreparedPage
 
 `measure_legibility` / `check_legibility` refuse what a moderator could not read.
 """

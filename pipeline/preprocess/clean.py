@@ -6,6 +6,11 @@ import cv2
 import numpy as np
 
 RATIO_PAPER = 200  # grey / background is stored as ratio x this, leaving room above the paper
+ZERO_CORNER = 0.1  # share of a glyph's height at its top and bottom where an oval is narrower
+ZERO_INSET = 0.12  # share of its width by which an oval's top and bottom rows are inset on each side
+MIN_HOLE_BALANCE = 0.5  # smaller hole over larger: a marked zero splits its hole in two similar halves
+MIN_ZERO_WAIST = 0.9  # width between the two holes over the widest row: zeros 0.95-1, a bold 8 about 0.75
+MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one line (printed ones 0.0-0.17)
 
 
 def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
@@ -42,6 +47,13 @@ def binarise(clean: np.ndarray) -> np.ndarray:
     """Black ink on white paper by Otsu, on an already flattened image."""
     _, out = cv2.threshold(clean, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return out
+
+
+def line_scatter(points: np.ndarray) -> float:
+    """Spread (standard deviation) of points (x, y) about the straight line fitted through them."""
+    x, y = points[:, 0].astype(np.float64), points[:, 1].astype(np.float64)
+    slope, offset = np.polyfit(x, y, 1) if np.ptp(x) > 0 else (0.0, y.mean())
+    return float(np.std(y - (slope * x + offset)))
 
 
 def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
@@ -88,9 +100,73 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
             heights = r[:, 3].astype(np.float64)
             if heights.std() > 0.5 * heights.mean() + 1:
                 continue  # a real separator repeats one mark
+            if len(row) >= 3 and line_scatter(cents[1:][row]) > MAX_MARK_SCATTER * ch:
+                continue  # pieces of faint letters, scattered over a line's height
             marks[np.asarray(row) + 1] = 255
         if marks.any():
             mask |= marks[labels]
     if mask.any():
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)  # and their anti-aliased rims
     return mask
+
+
+
+def rounded(glyph: np.ndarray) -> bool:
+    """Whether a glyph mask (1 = ink) is rounded at its four corners, as an oval is and a B is not."""
+    h, w = glyph.shape
+    band = max(1, int(ZERO_CORNER * h))
+    cols = np.flatnonzero(glyph.any(axis=0))
+    for rows in (glyph[:band], glyph[-band:]):
+        inked = np.flatnonzero(rows.any(axis=0))
+        if inked.size == 0:
+            return False
+        if inked[0] - cols[0] < ZERO_INSET * w or cols[-1] - inked[-1] < ZERO_INSET * w:
+            return False
+    return True
+
+
+def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarray, int]:
+    """The page with the dot or slash inside zeros erased; and how many zeros were opened.
+
+    Receipt fonts (DejaVu Sans Mono, thermal printers) mark the zero with a dot or a
+    slash; bold or blurred, it joins the ring and splits the hole in two, and
+    Tesseract reads an 8 or a 6. An 8 has the same two holes but a waist between
+    them; a marked zero stays as wide there as anywhere, and is cleared between its
+    holes so that one hole, a plain 0, remains.
+    """
+    ink = (clean < 128).astype(np.uint8) * 255
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    if hierarchy is None:
+        return clean, 0
+    tree = hierarchy[0]  # next, previous, first child, parent
+    out, opened = clean, 0
+    for i, contour in enumerate(contours):
+        if tree[i][3] >= 0:
+            continue  # a hole
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (0.6 * char_height <= h <= 1.6 * char_height) or w > h:
+            continue  # one digit-sized glyph
+        holes, j = [], tree[i][2]
+        while j >= 0:
+            holes.append(j)
+            j = tree[j][0]
+        if len(holes) != 2:
+            continue
+        areas = sorted(cv2.contourArea(contours[k]) for k in holes)
+        if areas[0] < MIN_HOLE_BALANCE * areas[1]:
+            continue  # a 6 or a 9 whose tail closed a small second hole on its bowl
+        glyph = np.zeros((h, w), np.uint8)
+        cv2.drawContours(glyph, [contour - [x, y]], -1, 1, cv2.FILLED)
+        widths = glyph.sum(axis=1)
+        centres = [cv2.boundingRect(contours[k]) for k in holes]
+        between = int(round(sum(b[1] + b[3] / 2 for b in centres) / 2)) - y
+        if not 0 <= between < h or widths[between] < MIN_ZERO_WAIST * widths.max():
+            continue  # an 8 is pinched between its holes
+        if not rounded(glyph):
+            continue  # a B or a D has a straight side
+        if out is clean:
+            out = clean.copy()
+        hull = cv2.convexHull(np.vstack([contours[k] for k in holes]))
+        cv2.drawContours(out, [hull], -1, 255, cv2.FILLED)
+        opened += 1
+    return out, opened

@@ -30,6 +30,9 @@ MIN_EDGE_SUPPORT = 0.6  # share of an outline's sides (inside the photo) that mu
 EDGE_SUPPORT_SLACK = 0.05  # outlines this close to the best support compete on area
 LONG_EDGE = 0.25  # an edge curve this long (share of the short side) may be the paper's border
 MIN_SIDE_STEP = 2.5  # grey levels between just inside and just outside each side of an edge-drawn outline
+WHITE_SURROUND_GAP = 8  # whiteness levels: a frame this close to the paper's level is no table
+DARK_FRAME_STEP = 40.0  # the side step asked of an edge-drawn outline inside a white surround
+SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured: beside a rule's thickness, and beyond
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,22 @@ def whiteness_of(small: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(whiteness, (0, 0), 1.5)
 
 
+def border_of(image: np.ndarray) -> np.ndarray:
+    """The pixels of a thin frame along the image's sides, where the table shows."""
+    h, w = image.shape[:2]
+    b = max(2, min(h, w) // 30)
+    return np.concatenate([image[:b].ravel(), image[-b:].ravel(), image[:, :b].ravel(), image[:, -b:].ravel()])
+
+
+def white_surround(whiteness: np.ndarray) -> bool:
+    """The whole frame around the picture is as white as the paper: a scanner's white lid or a page.
+
+    Nothing tells paper from such a surround, so edges inside it are print (rules, a
+    bold total) unless they outline a dark band (a black lid showing around the paper).
+    """
+    return float(np.percentile(border_of(whiteness), 10)) >= float(np.percentile(whiteness, 97)) - WHITE_SURROUND_GAP
+
+
 def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
     """Candidate paper masks: Otsu's cut, and cuts part-way from the table's level to the paper's.
 
@@ -60,10 +79,7 @@ def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
     t, _ = cv2.threshold(whiteness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if t < 60:
         return []  # the "light" side is not paper-light
-    h, w = whiteness.shape[:2]
-    b = max(2, min(h, w) // 30)
-    border = np.concatenate([whiteness[:b].ravel(), whiteness[-b:].ravel(), whiteness[:, :b].ravel(), whiteness[:, -b:].ravel()])
-    table_level = float(np.median(border))
+    table_level = float(np.median(border_of(whiteness)))
     paper_level = float(np.percentile(whiteness, 97))
     cuts = [float(t)]
     if paper_level - table_level >= 20:
@@ -84,12 +100,9 @@ def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
 def smooth_mask(grey: np.ndarray) -> np.ndarray | None:
     """Where the picture is free of fine texture (blank paper), when the surface around it is not."""
     texture = cv2.GaussianBlur(cv2.convertScaleAbs(cv2.Laplacian(grey, cv2.CV_16S, ksize=3)), (0, 0), 3)
-    h, w = texture.shape[:2]
-    b = max(2, min(h, w) // 30)
-    border = np.concatenate([texture[:b].ravel(), texture[-b:].ravel(), texture[:, :b].ravel(), texture[:, -b:].ravel()])
-    if float(np.median(border)) < TEXTURED_SURFACE:
+    surface = float(np.median(border_of(texture)))
+    if surface < TEXTURED_SURFACE:
         return None
-    surface = float(np.median(border))
     smooth = cv2.threshold(texture, max(TEXTURED_SURFACE / 2, 0.5 * surface), 255, cv2.THRESH_BINARY_INV)[1]
     # print is busier than the surface: it belongs to the paper too
     busy = cv2.threshold(texture, 1.8 * surface, 255, cv2.THRESH_BINARY)[1]
@@ -183,11 +196,13 @@ def edge_support(edges_near: np.ndarray, corners: np.ndarray) -> float:
     return float((edges_near[y[inside], x[inside]] > 0).mean())
 
 
-def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offset: float = 4.0) -> float:
+def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offsets: tuple[float, ...] = SIDE_OFFSETS) -> float:
     """The smallest, over the sides inside the photo, of the median grey step across the side.
 
-    A paper border changes the grey level from inside to outside; a hull drawn around
-    printed rules or pen strokes has paper on both sides of its left and right edges.
+    A paper border changes the grey level from inside to outside, at any distance from
+    it; a hull drawn around printed rules or pen strokes has paper on both sides (a
+    step only where the near sample lands on the thick rule itself), so each side's
+    step is the smaller one taken just beside it and a little further away.
     """
     g = cv2.GaussianBlur(grey, (0, 0), 1.0).astype(np.float32)
     h, w = g.shape[:2]
@@ -200,14 +215,18 @@ def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offset: float = 4.0
         normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
         if np.dot(centre - (a + b) / 2, normal) < 0:
             normal = -normal  # towards the inside
-        inner, outer = points + offset * normal, points - offset * normal
-        ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
-        ok &= (inner[:, 0] >= 0) & (inner[:, 0] < w - 1) & (inner[:, 1] >= 0) & (inner[:, 1] < h - 1)
-        if ok.mean() < 0.5:
-            continue  # the side lies on the photo's border
-        vi = g[inner[ok, 1].astype(int), inner[ok, 0].astype(int)]
-        vo = g[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
-        steps.append(float(np.median(np.abs(vi - vo))))
+        side = []
+        for offset in offsets:
+            inner, outer = points + offset * normal, points - offset * normal
+            ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
+            ok &= (inner[:, 0] >= 0) & (inner[:, 0] < w - 1) & (inner[:, 1] >= 0) & (inner[:, 1] < h - 1)
+            if ok.mean() < 0.5:
+                continue  # the side lies on the photo's border
+            vi = g[inner[ok, 1].astype(int), inner[ok, 0].astype(int)]
+            vo = g[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
+            side.append(float(np.median(np.abs(vi - vo))))
+        if side:
+            steps.append(min(side))
     return min(steps) if steps else 0.0
 
 
@@ -230,6 +249,7 @@ def find_paper(bgr: np.ndarray) -> Paper:
     outlines: list[tuple[float, float, Paper]] = []  # (edge support, area, outline) of trusted outlines
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
     bright_masks = paper_masks(whiteness, grey)
+    min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     for n, mask in enumerate(bright_masks + edge_masks(edges)):
         drawn_by_edges = n >= len(bright_masks)
         # close the text holes, then cut thin bridges to light objects nearby
@@ -248,7 +268,7 @@ def find_paper(bgr: np.ndarray) -> Paper:
         corners, how = outline_of(contour, area)
         if corners is not None:
             support = edge_support(edges_near, corners)
-            if drawn_by_edges and weakest_side_step(grey, corners) < MIN_SIDE_STEP:
+            if drawn_by_edges and weakest_side_step(grey, corners) < min_step:
                 continue  # edges of print inside the paper, not the paper's border
             if support >= MIN_EDGE_SUPPORT:
                 outlines.append((support, area, Paper(how, corners=(corners / f).astype(np.float32))))

@@ -7,7 +7,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from pipeline.preprocess.clean import find_rules, flatten_illumination
+from pipeline.preprocess.clean import find_rules, flatten_illumination, open_slashed_zeros
 from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
 from pipeline.preprocess.locate import Paper, cut_paper_box, find_paper, trim_edges, warp_paper
@@ -135,6 +135,9 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
         if rules.any():
             clean[rules > 0] = 255
             steps.append("remove_rules")
+        clean, zeros = open_slashed_zeros(clean, char_height)
+        if zeros:
+            steps.append(f"open_zeros:{zeros}")
         clean, bands = shrink_tall_rows(clean, char_height)
         if bands:
             underlines = [move_box(box, bands) for box in underlines]
