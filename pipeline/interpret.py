@@ -59,7 +59,8 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0):
             fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
             conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
-    if not items_agree(fields) and items_agree(replace(second, total=fields.total, subtotal=fields.subtotal)):
+    if not items_agree(fields) and any(items_agree(replace(second, total=fields.total, subtotal=sub))
+                                       for sub in (fields.subtotal, second.subtotal)):
         fields = replace(fields, items=second.items)
         conf["items"] = second.confidence.get("items", conf.get("items", 0.5))
     return replace(fields, confidence=conf)

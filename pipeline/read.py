@@ -10,6 +10,7 @@ from storage without any OCR.
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -22,7 +23,8 @@ from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
-READER_VERSION = "4"  # bump when preprocessing or reading changes what a stored reading holds
+READER_VERSION = "5"
+GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})  # bump when preprocessing or reading changes what a stored reading holds
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
 
@@ -107,9 +109,17 @@ def recheck(prepared: PreparedPage, primary: Reading, settings: ReadingSettings)
                    seconds=time.perf_counter() - started, variant="lines")
 
 
+FIGURE = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*(?:€|EUR|E)?$")  # 24,50  *6.50  24,50€ ; not 250ML, X8
+
+
+def is_figure(word: str) -> bool:
+    return bool(FIGURE.match(word))
+
+
 def tidy(text: str) -> str:
-    """Drop lone characters at the ends of a crop's text (edges of neighbour glyphs: `1`, `(`)."""
-    tokens = text.split()
+    """Drop lone characters at the ends of a crop's text (edges of neighbour glyphs: `1`, `(`),
+    and fold the Greek letters the recogniser sometimes gives for a slashed zero."""
+    tokens = text.translate(GREEK_ZERO).split()
     while len(tokens) > 1 and len(tokens[-1]) == 1:
         tokens.pop()
     while len(tokens) > 1 and len(tokens[0]) == 1:
@@ -120,7 +130,7 @@ def tidy(text: str) -> str:
 def digit_span(line: Line) -> tuple[int, int, int, int]:
     """The box of the line's figures: its trailing run of words holding digits (a price,
     a total), else its first word holding digits (a postal code); the whole line if none."""
-    has_digit = [any(ch.isdigit() for ch in w.text) for w in line.words]
+    has_digit = [is_figure(w.text) for w in line.words]
     if not any(has_digit):
         return line.box
     if has_digit[-1]:

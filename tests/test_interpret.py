@@ -35,9 +35,11 @@ def test_digit_span_is_the_trailing_figures_or_the_postal_code():
     assert digit_span(item) == item.words[-1].box
     assert digit_span(TESSERACT[2]) == TESSERACT[2].words[0].box
     assert digit_span(TESSERACT[0]) == TESSERACT[0].box
+    sized = line("KERAST. BAIN SATIN 250ML 32,96", 0)  # a size is part of the name, not a figure
+    assert digit_span(sized) == sized.words[-1].box
 
 
-@pytest.mark.parametrize("raw, clean", [("20,69 1", "20,69"), ("( 63000", "63000"), ("39,50", "39,50")])
+@pytest.mark.parametrize("raw, clean", [("20,69 1", "20,69"), ("( 63000", "63000"), ("39,50", "39,50"), ("θ,90", "0,90")])
 def test_tidy_drops_neighbour_glyph_slivers(raw, clean):
     assert tidy(raw) == clean
 
