@@ -40,10 +40,11 @@ def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...]) -> tup
 
 
 def same_code_misread(first: str | None, second: str | None) -> bool:
-    """Two readings of one postal code differing by a digit or two (not another line's number)."""
+    """Two readings of one postal code: same department, a few confusable digits apart
+    (not another line's number)."""
     if not second or not first or first == second or len(first) != len(second):
         return bool(second) and not first
-    return sum(a != b for a, b in zip(first, second)) <= 2
+    return first[:2] == second[:2] and sum(a != b for a, b in zip(first, second)) <= 3
 
 
 def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:

@@ -23,7 +23,7 @@ from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
-READER_VERSION = "5"
+READER_VERSION = "6"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})  # bump when preprocessing or reading changes what a stored reading holds
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -147,5 +147,5 @@ def digit_span(line: Line) -> tuple[int, int, int, int]:
 
 def crop_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
     x, y, w, h = box
-    pad_y, pad_x = max(2, h // 3), max(3, h // 5)  # narrow sides: no slice of a neighbour glyph
+    pad_y, pad_x = max(2, h // 3), max(4, h // 3)  # narrow sides: no slice of a neighbour glyph
     return image[max(0, y - pad_y): y + h + pad_y, max(0, x - pad_x): x + w + pad_x]
