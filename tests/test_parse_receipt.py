@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.parse import lines_from_text, parse_receipt, vote
+from pipeline.parse import lines_from_text, parse_receipt
 from pipeline.values import Item, Line, ReceiptFields, Retailer, VatLine
 from tests import receipt_texts as R
 
@@ -444,39 +444,6 @@ def test_address_forms(text, expected):
 def test_siren_is_not_a_siret():
     r = parse_receipt(lines_from_text("SHOP\nSIREN 732 829 320\nRCS PARIS 732 829 320")).retailer
     assert r.siret is None
-
-
-def test_vote_majority_and_consistency():
-    base = parse_receipt(lines_from_text(R.SALON_ONE))
-    wrong_total = ReceiptFields(
-        retailer=base.retailer, date=base.date, total=D("845.00"), confidence={"total": 0.95}
-    )
-    wrong_date = ReceiptFields(
-        retailer=base.retailer, date=date(2026, 11, 27), items=base.items, total=D("84.50"),
-        confidence={"date": 0.99, "total": 0.5},
-    )  # fmt: skip
-    got = vote([base, wrong_total, wrong_date])
-    assert got.total == D("84.50")
-    assert got.date == date(2026, 11, 21)
-    assert got.items == base.items
-    assert got.retailer == base.retailer
-    assert 0 < got.confidence["total"] <= 1
-
-
-def test_vote_tie_goes_to_confidence_and_items_sum():
-    a = ReceiptFields(total=D("24.50"), confidence={"total": 0.6})
-    b = ReceiptFields(total=D("24.56"), confidence={"total": 0.9})
-    assert vote([a, b]).total == D("24.56")
-    c = ReceiptFields(total=D("24.50"), items=(item("X", "1", "24.50"),), confidence={"total": 0.5})
-    assert vote([c, b]).total == D("24.50")  # equals its items' sum
-
-
-def test_vote_markers_need_half_the_readings():
-    dup = ReceiptFields(markers=("duplicata",), confidence={"duplicata": 0.9})
-    plain = ReceiptFields()
-    assert vote([dup, plain]).markers == ("duplicata",)
-    assert vote([dup, plain, plain]).markers == ()
-    assert vote([]) == ReceiptFields()
 
 
 from hypothesis import given, settings  # noqa: E402
