@@ -10,6 +10,7 @@ from storage without any OCR.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 
@@ -23,7 +24,7 @@ from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
-READER_VERSION = "6"
+READER_VERSION = "7"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})  # bump when preprocessing or reading changes what a stored reading holds
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -76,14 +77,24 @@ def mark_underlined(line: Line, strokes: tuple[tuple[int, int, int, int], ...]) 
     return line
 
 
+CLEAREST_SHARE = 0.6  # legibility is judged on the clearest 60 % of lines
+
+
 def check_confidence(reading: Reading, limits: LegibilityLimits) -> None:
-    words = [w for line in reading.lines for w in line.words if w.text.strip()]
-    if not words:
+    """Refuse a page whose clearest lines are still read with low confidence.
+
+    Decorative rows (*****, =====) read as junk with near-zero confidence, and a
+    receipt may have many: judging on the clearest lines keeps them from making a
+    crisp receipt look illegible, while a page that is blurred all over still fails.
+    """
+    confs = sorted((line.conf for line in reading.lines if any(ch.isalnum() for ch in line.text)), reverse=True)
+    if not confs:
         raise IllegibleError("No text could be read on the receipt (0 words recognised).")
-    mean = sum(w.conf for w in words) / len(words)
+    clearest = confs[: max(1, math.ceil(CLEAREST_SHARE * len(confs)))]
+    mean = sum(clearest) / len(clearest)
     if mean < limits.min_mean_confidence:
-        raise IllegibleError(f"The receipt is too hard to read (mean OCR confidence {mean:.0f}%, "
-                             f"at least {limits.min_mean_confidence:.0f}% needed).")
+        raise IllegibleError(f"The receipt is too hard to read (OCR confidence {mean:.0f}% on its clearest "
+                             f"lines, at least {limits.min_mean_confidence:.0f}% needed).")
 
 
 def recheck(prepared: PreparedPage, primary: Reading, settings: ReadingSettings) -> Reading | None:

@@ -79,3 +79,16 @@ def test_lines_to_recheck_takes_figures_of_total_and_postal_lines():
     picks = dict(lines_to_recheck(TESSERACT, parse_receipt(TESSERACT)))
     assert picks[2] is True and picks[5] is True and picks[6] is True  # postal, total, payment
     assert 7 not in picks  # the date was read: its line is left alone
+
+
+def test_decorative_rows_do_not_make_a_crisp_receipt_illegible():
+    from pipeline.errors import IllegibleError
+    from pipeline.read import check_confidence
+    from pipeline.settings import LegibilityLimits
+
+    crisp = [line(t, 40 * i, conf=95.0) for i, t in enumerate(("SALON", "75008 PARIS", "TOTAL 24,50"))]
+    stars = [line("KKKKKKKK KKK KEKE KKK", 200 + 40 * i, conf=2.0) for i in range(2)]
+    check_confidence(Reading("tesseract", "5", tuple(crisp + stars)), LegibilityLimits())
+    murky = tuple(line(t, 40 * i, conf=30.0) for i, t in enumerate(("SA1ON", "7S0O8 PAR1S", "T0TAL 2A,S0")))
+    with pytest.raises(IllegibleError, match=r"OCR confidence 30% .* at least 45% needed"):
+        check_confidence(Reading("tesseract", "5", murky), LegibilityLimits())

@@ -40,6 +40,10 @@ def estimate_skew(grey: np.ndarray, max_angle: float = 15.0) -> float:
 
     coarse = np.arange(-max_angle, max_angle + 0.01, 0.5)
     best = max(coarse, key=score)
+    if abs(best) >= max_angle:
+        # the profile peaks at the edge of the search: no text direction inside it, only
+        # shadow bands or the paper's border; a wrong turn loses the whole receipt
+        return 0.0
     fine = np.arange(best - 0.5, best + 0.51, 0.1)
     best = max(fine, key=score)
     return float(round(best, 1))

@@ -86,19 +86,30 @@ def choose_scale(glyphs: Glyphs, shape: tuple[int, ...], settings: ReadingSettin
     return scale, how
 
 
+def level(receipt: np.ndarray, steps: list[str]) -> tuple[np.ndarray, np.ndarray, Glyphs]:
+    """Turn the receipt so its lines are horizontal; its grey image and measured letters."""
+    angle = estimate_skew(grey_of(receipt))
+    if abs(angle) >= SKEW_MIN:
+        receipt = rotate(receipt, angle, paper_colour(receipt))
+        steps.append(f"deskew:{angle:+.1f}")
+    grey = grey_of(receipt)
+    return receipt, grey, measure_char_height(grey)
+
+
 def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     """Find, straighten, crop, rescale and clean one page for OCR; measure its legibility."""
     if page.image is None:
         raise ValueError(f"page {page.index} has no image (a text-layer page needs no preparing)")
     receipt, factor, steps = locate_receipt(page.image)
-
-    angle = estimate_skew(grey_of(receipt))
-    if abs(angle) >= SKEW_MIN:
-        receipt = rotate(receipt, angle, paper_colour(receipt))
-        steps.append(f"deskew:{angle:+.1f}")
-
-    grey = grey_of(receipt)
-    glyphs = measure_char_height(grey)
+    receipt, grey, glyphs = level(receipt, steps)
+    if not glyphs.reliable and "whole_image" not in steps:
+        # The outline held no readable print (a lit patch of table taken for paper):
+        # the whole photo, with its background, reads better than an empty crop.
+        whole = as_bgr(page.image)
+        if factor < 1:
+            whole = cv2.resize(whole, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        steps = [s for s in steps if s.startswith("shrink")] + ["no_print_in_outline", "whole_image"]
+        receipt, grey, glyphs = level(whole, steps)
     original_height = glyphs.char_height / factor
 
     bounds = text_bounds(glyphs, grey.shape, margin=TEXT_MARGIN * glyphs.char_height)
