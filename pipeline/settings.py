@@ -83,18 +83,16 @@ class Settings(BaseSettings):
 
     def intake_limits(self, program: str | None = None) -> IntakeLimits:
         """The default limits, overridden by the program config's [intake] table."""
-        limits = IntakeLimits()
-        if program is None:
-            return limits
-        overrides = load_program(self.programs_dir, program).get("intake", {})
-        return replace(limits, **overrides)
+        return self._program_overrides(IntakeLimits(), program, "intake")
 
     def legibility_limits(self, program: str | None = None) -> LegibilityLimits:
-        limits = LegibilityLimits()
+        """The default legibility floors, overridden by the program config's [legibility] table."""
+        return self._program_overrides(LegibilityLimits(), program, "legibility")
+
+    def _program_overrides(self, defaults, program: str | None, table: str):
         if program is None:
-            return limits
-        overrides = load_program(self.programs_dir, program).get("legibility", {})
-        return replace(limits, **overrides)
+            return defaults
+        return replace(defaults, **load_program(self.programs_dir, program).get(table, {}))
 
     def reading(self) -> ReadingSettings:
         return ReadingSettings()
