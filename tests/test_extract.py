@@ -60,3 +60,26 @@ def test_oversized_file_is_refused_and_its_record_kept(tmp_path):
     result = extract_receipt("big.jpg", data, small, store)
     assert result.extraction.error_code == "file_too_large"
     assert f"{len(data):,}" in result.extraction.error_message
+
+
+def test_pen_underlines_mark_the_declared_items():
+    path = RECEIPTS / "underlined-products.jpg"
+    want = truth(path.name)
+    declared = {want["items"][i]["name"] for i in want["underlined"]}
+    fields = extract_receipt(path.name, path.read_bytes(), ExtractOptions()).extraction.fields
+    flagged = {item.name for item in fields.items if item.underlined}
+    assert flagged and flagged <= declared
+    assert str(fields.total) == want["total"]
+
+
+def test_e_ticket_text_layer_is_read_without_ocr(monkeypatch):
+    import pipeline.read as read
+
+    monkeypatch.setattr(read, "prepare_page", lambda *a, **k: (_ for _ in ()).throw(AssertionError("OCR path")))
+    path = RECEIPTS / "e-ticket-text-layer.pdf"
+    want = truth(path.name)
+    extraction = extract_receipt(path.name, path.read_bytes(), ExtractOptions()).extraction
+    assert extraction.ok and "e_ticket" in extraction.fields.markers
+    assert [r.engine for r in extraction.readings] == ["text-layer"]
+    assert str(extraction.fields.total) == want["total"]
+    assert extraction.fields.date.isoformat() == want["date"]
