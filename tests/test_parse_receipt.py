@@ -538,3 +538,25 @@ def test_item_price_misread_repaired_by_total(text, prices):
 )
 def test_purchase_date_plausible(text, expected):
     assert parse_receipt(lines_from_text(text)).date == expected
+
+
+@pytest.mark.parametrize("text, name, quantity, price", [
+    ("PAPIER TOILETTE X12 *4.30", "PAPIER TOILETTE X12", "1", "4.30"),  # a star after a space marks the price
+    ("YAOURT NATURE X8 *3.60", "YAOURT NATURE X8", "1", "3.60"),
+    ("COCA 2*1,50 3,00", "COCA", "2", "3.00"),  # a glued star multiplies
+    ("ae Ss LAIT DEMI ECREME 1L 1,30", "LAIT DEMI ECREME 1L", "1", "1.30"),  # debris from the table
+    ("eee ‘À RIZ BASMATI 1KG 2,29", "RIZ BASMATI 1KG", "1", "2.29"),
+    ("“SOIN PROFOND 24,00", "SOIN PROFOND", "1", "24.00"),
+    ("FUSIO-DOSE BOOSTER =, 11,00", "FUSIO-DOSE BOOSTER", "1", "11.00"),
+    ("Kérastase Bain Satin 24,50", "Kérastase Bain Satin", "1", "24.50"),  # mixed case is a name, not debris
+])
+def test_item_names_and_price_marks(text, name, quantity, price):
+    items = parse_receipt(lines_from_text(f"SHOP\n12 RUE DE LA PAIX\n75001 PARIS\n{text}\nTOTAL {price}")).items
+    assert [(i.name, i.quantity, i.price) for i in items] == [(name, D(quantity), D(price))]
+
+
+@pytest.mark.parametrize("header, name", [("eS SUPERETTE DU PORT", "SUPERETTE DU PORT"),
+                                          ("Salon Elegance", "Salon Elegance")])
+def test_edge_debris_before_a_capitals_shop_name(header, name):
+    lines = lines_from_text(f"{header}\n12 RUE DE LA PAIX\n75001 PARIS\nTOTAL 4,30")
+    assert parse_receipt(lines).retailer.name == name

@@ -18,15 +18,18 @@ from pipeline.parse.text import TextLine
 from pipeline.values import Item
 
 ONE = Decimal(1)
+# A star after a space is the price's own mark (`X12 *4.30`), not a multiplication (`2*12,50`).
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?\s*[X*×]\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
+    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*[X×]|\*)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
 )
 # `2 x THON`, `2XTHON` (glued), not `6X1,5L EAU` (a pack size)
 LEADING_QTY_X = re.compile(r"^(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
-QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})\s*[X*×]\s*$")
+QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
-NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^]+|\W))+$")
+NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
+# OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
+NAME_HEAD_JUNK = re.compile(r"^(?:(?:\S*[a-z\[\]{}]\S*|[“”‘’\"`]\S?|\W+)\s+)+|^[“”‘’\"`]+")
 LEADING_QTY = re.compile(r"^(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
@@ -73,6 +76,8 @@ def _clean_name(raw: str) -> str:
     name = NAME_JUNK.sub("", raw).strip()
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
         name = NAME_TAIL_JUNK.sub("", name)  # lower-case bits at the end of a capitals name
+        for _ in range(3):  # and at its start, a token or a stray quote at a time
+            name = NAME_HEAD_JUNK.sub("", name)
     return NAME_JUNK.sub("", re.sub(r"\s{2,}", " ", name)).strip()
 
 

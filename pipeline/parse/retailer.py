@@ -249,6 +249,8 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         if find_date_matches(line.digits) or STREET_NUMBERED.search(line.digits):
             continue
         name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
+        if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
+            name = re.sub(r"^[A-Za-z]*[a-z][A-Za-z]*\s+(?=[A-Z]{2})", "", name)  # `eS SUPERETTE`: edge debris
         if len(name) >= 2:
             return name, i
     return None
