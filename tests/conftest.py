@@ -13,25 +13,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A PostgreSQL server: TEST_DATABASE_URL, else a throw-away one."""
-    url = os.environ.get("TEST_DATABASE_URL")
+def server_url(variable: str, start):
+    """The server named by `variable` when set, else a throw-away one from `start()`."""
+    url = os.environ.get(variable)
     if url:
         yield url
         return
-    with postgres_server() as url:
+    with start() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server: TEST_DATABASE_URL, else a throw-away one."""
+    yield from server_url("TEST_DATABASE_URL", postgres_server)
 
 
 @pytest.fixture(scope="session")
 def redis_url():
-    url = os.environ.get("TEST_REDIS_URL")
-    if url:
-        yield url
-        return
-    with redis_server() as url:
-        yield url
+    """A Redis server: TEST_REDIS_URL, else a throw-away one."""
+    yield from server_url("TEST_REDIS_URL", redis_server)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
