@@ -61,7 +61,7 @@ def migrate(url: str) -> Engine:
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # feature branches (ledger, fraud, service) may each add a head
     return engine
 
 

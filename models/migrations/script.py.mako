@@ -7,6 +7,8 @@ Create Date: ${create_date}
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+
+import models.base  # noqa: F401  (ParisDateTime columns)
 ${imports if imports else ""}
 
 revision = ${repr(up_revision)}
