@@ -101,8 +101,7 @@ def extract_receipt(name: str, data: bytes, options: ExtractOptions,
     else:
         try:
             document = decode_pages(checked, options.intake)
-            readings, legibility = read_document(document, options.reading, options.legibility)
-            metadata = document.metadata
+            readings, legibility, metadata = read_document(document, options.reading, options.legibility)
         except PermanentError as e:
             return ExtractResult(refused(name, sha256, e, elapsed()), None, False)
         if store is not None:

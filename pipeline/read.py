@@ -18,14 +18,16 @@ import numpy as np
 
 from pipeline.engines import get_engine, get_recognizer
 from pipeline.errors import IllegibleError
+from pipeline.fraud.sketches import PHASH_KEY, receipt_hash
 from pipeline.parse import lines_from_text, parse_receipt
 from pipeline.preprocess import check_legibility, prepare_page
 from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
-READER_VERSION = "7"
-GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})  # bump when preprocessing or reading changes what a stored reading holds
+# bump when preprocessing or reading changes what a stored reading holds (8: the receipt's perceptual hash)
+READER_VERSION = "8"
+GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
 
@@ -36,11 +38,14 @@ def reader_version(settings: ReadingSettings) -> str:
             f"/h{settings.target_char_height}/{settings.languages}")[:64]
 
 
-def read_document(document: DecodedDocument, settings: ReadingSettings,
-                  limits: LegibilityLimits) -> tuple[tuple[Reading, ...], Legibility | None]:
-    """All readings of every page, and the first image page's legibility figures."""
+def read_document(document: DecodedDocument, settings: ReadingSettings, limits: LegibilityLimits,
+                  ) -> tuple[tuple[Reading, ...], Legibility | None, dict[str, str]]:
+    """All readings of every page, the first image page's legibility figures, and the
+    document's metadata plus `receipt_phash`: the perceptual hash (16 hex digits) of the
+    first prepared page, computed here because the straightened image exists only here."""
     readings: list[Reading] = []
     legibility: Legibility | None = None
+    metadata = dict(document.metadata)
     for page in document.pages:
         if page.text_layer:
             readings.append(Reading(engine="text-layer", engine_version="pdfium",
@@ -48,6 +53,7 @@ def read_document(document: DecodedDocument, settings: ReadingSettings,
             continue
         prepared = prepare_page(page, settings)
         legibility = legibility or prepared.legibility
+        metadata.setdefault(PHASH_KEY, f"{receipt_hash(prepared.image):016x}")
         check_legibility(prepared.legibility, limits)
         primary = read_prepared(prepared, settings)
         check_confidence(primary, limits)
@@ -56,7 +62,7 @@ def read_document(document: DecodedDocument, settings: ReadingSettings,
             second = recheck(prepared, primary, settings)
             if second is not None:
                 readings.append(second)
-    return tuple(readings), legibility
+    return tuple(readings), legibility, metadata
 
 
 def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:

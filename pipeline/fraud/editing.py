@@ -1,0 +1,176 @@
+"""`editing_signals`: traces of an edited or fabricated receipt in the file and in its figures.
+
+Each is one piece of evidence with its own weight, none is proof: an image editor in the
+metadata (EXIF Software, PNG Software, PDF Producer/Creator), a total that the items and
+the VAT table agree on among themselves but not with it, a region of a JPEG whose error
+level (recompression residue) differs from the rest of the print, a photo taken before
+the purchase date printed on it, and a screen capture instead of a photo of paper.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+from decimal import Decimal
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from pipeline.fraud.values import Signal
+from pipeline.values import Extraction, ReceiptFields
+
+IMAGE_EDITORS = re.compile(
+    r"photoshop|gimp|snapseed|picsart|lightroom|affinity photo|pixelmator|paint\.net|photopea|canva|fotor|"
+    r"pixlr|krita|photoscape|facetune|meitu|polarr|photodirector|inpaint|acorn|corel ?(?:paint|photo)",
+    re.IGNORECASE)
+SOFTWARE_KEYS = ("Software", "ProcessingSoftware", "Producer", "Creator", "software", "Comment")
+SCREENSHOT = re.compile(r"screenshot|capture d.?[ée]cran|screen ?shot|bildschirmfoto", re.IGNORECASE)
+# Full-screen captures of common phones (portrait): a photo of paper is never exactly this size.
+SCREEN_SIZES = {(1170, 2532), (1179, 2556), (1284, 2778), (1290, 2796), (1125, 2436), (1242, 2688), (828, 1792),
+                (750, 1334), (1080, 2400), (1080, 2340), (1080, 2280), (1080, 1920), (1440, 3200), (1440, 3088),
+                (1080, 2412), (1220, 2712), (1344, 2992), (1260, 2800)}
+SUM_TOLERANCE = Decimal("0.05")
+# Error-level analysis (JPEG only): resave at ELA_QUALITY, average the difference over
+# ELA_BLOCK-pixel blocks holding print, and look for a 3x3-block region whose error level
+# stands out from the other print blocks (robust z-score). Measured on generator files
+# (tests/test_fraud_editing.py, README "Fraud"): honest photos, scans, pen-marked,
+# duplicata and card slips peak at z 0.5-2.6 (105 files), photos with a pasted total or
+# date at 0.2-8.5, median 2.9: a weak signal, one among others.
+ELA_QUALITY = 90
+ELA_BLOCK = 16
+ELA_MIN_BLOCKS = 30
+ELA_Z = 2.8
+
+
+def metadata_signals(metadata: dict[str, str]) -> list[Signal]:
+    out = []
+    for key in SOFTWARE_KEYS:
+        value = metadata.get(key, "")
+        if IMAGE_EDITORS.search(value):
+            what = "the PDF was produced by" if key in ("Producer", "Creator") else "the image was saved by"
+            out.append(Signal("editing_software", 0.0, f"{what} an image editor ({key}: {value[:60]})"))
+            break
+    for key, value in metadata.items():
+        if SCREENSHOT.search(f"{key} {value}"):
+            out.append(Signal("screenshot", 0.0, f"the metadata names a screen capture ({key}: {value[:60]})"))
+            break
+    return out
+
+
+def screen_size_signal(data: bytes, metadata: dict[str, str]) -> list[Signal]:
+    if metadata.get("Make") or data[:4] == b"%PDF":
+        return []  # a camera wrote it; a PDF has no pixel size of its own
+    try:
+        size = Image.open(io.BytesIO(data)).size
+    except Exception:
+        return []
+    if size in SCREEN_SIZES:
+        return [Signal("screenshot", 0.0, f"a {size[0]} x {size[1]} image without camera data: a phone screen capture")]
+    return []
+
+
+def photo_date_signal(extraction: Extraction) -> list[Signal]:
+    """A photo taken (EXIF DateTimeOriginal, else DateTime) on a day before the purchase date
+    printed on it: the date was changed, or the camera clock is wrong."""
+    printed = extraction.fields.date
+    raw = extraction.metadata.get("DateTimeOriginal") or extraction.metadata.get("DateTime")
+    if printed is None or not raw:
+        return []
+    try:
+        taken = datetime.strptime(raw[:10], "%Y:%m:%d").date()
+    except ValueError:
+        return []
+    if taken >= printed:
+        return []
+    return [Signal("date_after_photo", 0.0, f"the photo was taken on {taken.isoformat()}, before the purchase "
+                                            f"date printed on the receipt ({printed.isoformat()})")]
+
+
+def error_level(data: bytes) -> tuple[float, float] | None:
+    """(peak robust z-score of the error level among print blocks, its height as a share of the
+    image) for a JPEG; None for other files or too little print to compare."""
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    try:
+        img = Image.open(io.BytesIO(data)).convert("L")
+    except Exception:
+        return None
+    a = np.asarray(img, np.float32)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=ELA_QUALITY)
+    diff = np.abs(a - np.asarray(Image.open(buf), np.float32))
+    b = ELA_BLOCK
+    hb, wb = a.shape[0] // b, a.shape[1] // b
+    if hb < 3 or wb < 3:
+        return None
+    blocks = lambda m: m[: hb * b, : wb * b].reshape(hb, b, wb, b)  # noqa: E731
+    level = blocks(diff).mean(axis=(1, 3))
+    ink = blocks(a).std(axis=(1, 3)) > 25  # blocks holding print (flat paper has nothing to compare)
+    if ink.sum() < ELA_MIN_BLOCKS:
+        return None
+    values = level[ink]
+    median = float(np.median(values))
+    spread = max(float(np.median(np.abs(values - median))) * 1.4826, 0.1 * median, 0.05)
+    z = np.where(ink, (level - median) / spread, 0).astype(np.float32)
+    region = cv2.blur(z, (3, 3))  # a pasted figure spans a few blocks; one odd block is noise
+    y, _ = np.unravel_index(int(np.argmax(region)), region.shape)
+    return float(region.max()), (y + 0.5) / hb
+
+
+def error_level_signal(data: bytes) -> list[Signal]:
+    found = error_level(data)
+    if found is None or found[0] < ELA_Z:
+        return []
+    z, where = found
+    return [Signal("error_level", 0.0, f"a region {where:.0%} down the image recompresses unlike the rest of the "
+                                       f"print (error level z = {z:.1f}, from {ELA_Z})")]
+
+
+def vat_inclusive_total(fields: ReceiptFields) -> Decimal | None:
+    """The total the VAT table implies (amount x (100 + rate) / rate, summed), or None."""
+    if not fields.vat or any(v.rate <= 0 for v in fields.vat):
+        return None
+    return sum((v.amount * (100 + v.rate) / v.rate for v in fields.vat), Decimal(0))
+
+
+def sum_signals(fields: ReceiptFields) -> list[Signal]:
+    """The total against the VAT table's implied total, the items' sum and the subtotal.
+
+    The VAT table is computed by the till on what was actually paid, so it is the witness
+    that accuses an edited total; it must agree with the items or the subtotal (else the
+    table itself was misread). A subtotal above the total is a discount, not a signal.
+    """
+    total, vat = fields.total, vat_inclusive_total(fields)
+    if total is None or total <= 0:
+        return []
+    witnesses: dict[str, Decimal] = {}
+    if fields.items:
+        witnesses["items"] = sum((item.price for item in fields.items), Decimal(0))
+    if fields.subtotal is not None:
+        witnesses["subtotal"] = fields.subtotal
+    tol = lambda v: SUM_TOLERANCE + Decimal("0.006") * abs(v)  # noqa: E731  VAT rounding grows with the amount
+    if vat is None or abs(vat - total) <= tol(total):
+        return []
+    for name, value in witnesses.items():
+        if abs(value - vat) <= tol(vat) and abs(value - total) > tol(total):
+            return [Signal("sum_mismatch", 0.0, f"the VAT table and the {name} agree on {vat:.2f} but the total "
+                                                f"printed is {total:.2f}")]
+    shown = ", ".join(f"{k} {v:.2f}" for k, v in witnesses.items())
+    if not any(abs(v - total) <= tol(total) for v in witnesses.values()):
+        return [Signal("total_unsupported", 0.0, f"the total {total:.2f} matches neither the VAT table "
+                                                 f"({vat:.2f}) nor {shown or 'any item'}")]
+    return []
+
+
+def editing_signals(extraction: Extraction, data: bytes) -> tuple[Signal, ...]:
+    """Signs of editing or fabrication in one file; weights are set by the policy in `assess`."""
+    out = metadata_signals(extraction.metadata)
+    if not any(s.code == "screenshot" for s in out):
+        out += screen_size_signal(data, extraction.metadata)
+    if extraction.ok:
+        out += sum_signals(extraction.fields)
+        out += photo_date_signal(extraction)
+        out += error_level_signal(data)
+    return tuple(out)
