@@ -57,6 +57,9 @@ class ReadingStore:
     def load_original(self, sha256: str) -> bytes:
         return original_path(self.data_dir, sha256).read_bytes()
 
+    def has_original(self, sha256: str) -> bool:
+        return original_path(self.data_dir, sha256).is_file()
+
     # -- readings ------------------------------------------------------------------
     def load_readings(self, sha256: str, reader_version: str):
         """(row id, readings, legibility, metadata) stored for this file and reader, or None."""
@@ -86,6 +89,21 @@ class ReadingStore:
             except IntegrityError:  # a concurrent reader stored the same file first
                 s.rollback()
                 return self.load_readings(sha256, reader_version)[0]
+            return row.id
+
+    def replace_readings(self, sha256: str, reader_version: str, readings: tuple[Reading, ...],
+                         legibility: Legibility | None, metadata: dict[str, str], seconds: float) -> int:
+        """Store a fresh reading in place of the one kept for this file and version (reprocess --reocr)."""
+        with session(self.url) as s:
+            row = s.exec(select(OcrReading).where(OcrReading.file_sha256 == sha256,
+                                                  OcrReading.reader_version == reader_version)).first()
+            if row is None:
+                return self.save_readings(sha256, reader_version, readings, legibility, metadata, seconds)
+            row.readings = [reading_to_dict(r) for r in readings]
+            row.legibility = legibility.__dict__ if legibility else None
+            row.metadata_, row.seconds = metadata, seconds
+            s.add(row)
+            s.commit()
             return row.id
 
     # -- extractions ---------------------------------------------------------------
