@@ -1,6 +1,6 @@
 """`receipts process`: declarations decided end to end on committed samples (real OCR, real rules).
 
-Each test runs on an empty database (SQLite, and PostgreSQL where marked) whose
+Each test runs on an empty database (SQLite, then PostgreSQL) whose
 store is warmed with the samples' real readings (tests/readings_cache.py).
 """
 
@@ -39,8 +39,9 @@ def readings(tmp_path_factory):
 
 
 @pytest.fixture
-def rt(tmp_path, readings):
-    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'receipts.db'}")
+def rt(tmp_path, readings, database_url):
+    """A runtime on a fresh database: every test here runs on SQLite and on PostgreSQL."""
+    settings = Settings(data_dir=tmp_path, database_url=database_url)
     runtime_ = runtime(settings)
     readings.warm(runtime_.store, *sorted(p for p in RECEIPTS.iterdir() if p.suffix in (".jpg", ".png", ".pdf")))
     return runtime_
@@ -254,24 +255,6 @@ def test_reprocessing_after_a_catalog_change_reverses_then_recredits_once(rt, tm
     assert (back.after_status, back.after_points) == ("accepted", 60)
     reprocess_declaration(rt, d.id, on=today)
     assert balances(rt, d.participant_id, today)["pending"] == 60
-
-
-def test_the_same_flow_on_postgresql(readings, tmp_path, postgres_url):
-    from tests.services import fresh_database
-
-    with fresh_database(postgres_url) as url:
-        rt_pg = runtime(Settings(data_dir=tmp_path, database_url=url))
-        readings.warm(rt_pg.store, RECEIPTS / "salon-photo-kerastase.jpg")
-        name = "salon-photo-kerastase.jpg"
-        today = purchase_date(name) + timedelta(days=3)
-        d = run(rt_pg, RECEIPTS / name, today=today)
-        dup = run(rt_pg, RECEIPTS / name, participant="p2", today=today)
-        assert (d.status, d.points) == ("accepted", 60)
-        assert dup.status == "rejected" and "duplicate_receipt" in dup.reasons
-        process_declaration(rt_pg, d.id)
-        assert balances(rt_pg, d.participant_id, today)["pending"] == 60
-        from models.db import get_engine
-        get_engine(url).dispose()
 
 
 def test_the_process_command_prints_one_decision_per_file_in_order(tmp_path):
