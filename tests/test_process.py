@@ -303,3 +303,28 @@ def test_reprocessing_reuses_stored_ocr_unless_asked_to_read_again(rt):
     after = reading_rows()
     assert len(after) == 1 and after[0][0] == before[0][0] and after[0][2] != before[0][2]  # replaced in place
     assert balances(rt, d.participant_id, today)["pending"] == 60
+
+
+def test_the_birthday_offer_refunds_a_fusio_dose_once_and_earns_no_points(rt):
+    from declarations.participants import Profile, record_profile
+    from models.ledger import Refund
+    from sqlmodel import select
+
+    today = date(2026, 11, 20)
+    record_profile(rt, program="salon-rewards", participant="ines", today=today, profile=Profile(
+        last_name="Martin", first_name="Ines", birth_date=date(1991, 11, 3), postal_address="5 rue Haute",
+        postal_code="92100", city="Boulogne-Billancourt"))
+    offer = {"kind": "birthday", "iban": "FR7630006000011234567890189"}
+    d = run(rt, RECEIPTS / "salon-photo-fusio-dose.jpg", participant="ines", today=today, offer=offer)
+    assert (d.status, d.points) == ("accepted", 0), d.reasons
+    with session(rt.url) as s:
+        refunds = s.exec(select(Refund).where(Refund.declaration_id == d.id)).all()
+    assert [str(r.amount) for r in refunds] == ["15.00"]  # a 17.50 Fusio-Dose, refunded up to 15
+    from declarations.process import history_of
+
+    later, _ = declare(rt, program="salon-rewards", participant="ines", name="x.jpg",
+                       data=(RECEIPTS / "salon-photo-kerastase.jpg").read_bytes(), declared_at=as_of(today),
+                       offer=offer)
+    with session(rt.url) as s:  # what the rules will know about the next birthday declaration
+        history = history_of(s, s.get(Declaration, later.id), rt.program("salon-rewards"))
+    assert history.birthday_offer_months == ("2026-11",)
