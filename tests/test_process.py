@@ -328,3 +328,18 @@ def test_the_birthday_offer_refunds_a_fusio_dose_once_and_earns_no_points(rt):
     with session(rt.url) as s:  # what the rules will know about the next birthday declaration
         history = history_of(s, s.get(Declaration, later.id), rt.program("salon-rewards"))
     assert history.birthday_offer_months == ("2026-11",)
+
+
+def test_what_the_participant_declared_is_checked_against_the_receipt(rt):
+    name = "salon-photo-kerastase.jpg"
+    bought = purchase_date(name)
+    today = bought + timedelta(days=3)
+    right = run(rt, RECEIPTS / name, participant="a", today=today, declared_purchase_date=bought,
+                declared_retailer="L'Espace K")
+    assert right.status == "accepted", right.reasons
+    wrong = run(rt, RECEIPTS / "salon-photo-fusio-dose.jpg", participant="b",
+                today=purchase_date("salon-photo-fusio-dose.jpg") + timedelta(days=1),
+                declared_purchase_date=purchase_date("salon-photo-fusio-dose.jpg") - timedelta(days=9),
+                declared_retailer="Salon Elegance")
+    assert wrong.status == "review" and wrong.points == 0
+    assert {"declared_date_mismatch", "declared_retailer_mismatch"} <= set(wrong.reasons)
