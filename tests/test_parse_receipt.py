@@ -446,6 +446,27 @@ def test_siren_is_not_a_siret():
     assert r.siret is None
 
 
+@pytest.mark.parametrize(
+    ("printed", "extra", "expected"),
+    [
+        # slashed zeros read as 6: the VAT number's SIREN fixes the head, the Luhn key the rest
+        ("Siret : 384072583 66671", "N° TVA FR60384072583", "38407258300071"),
+        ("Siret : 384072583 66671", "", "38407258300071"),
+        ("SIRET 818 121 188 66341", "", "81812118800341"),
+        ("SIRET 165 367 182 66122", "", "16530718200122"),
+        ("SIRET 818 121 188 00341", "", "81812118800341"),  # valid as read: untouched
+    ],
+)
+def test_a_siret_with_misread_zeros_is_repaired_by_its_check_keys(printed, extra, expected):
+    r = parse_receipt(lines_from_text(f"SHOP\n{printed}\n{extra}")).retailer
+    assert r.siret == expected
+
+
+def test_a_siret_that_no_zero_reading_can_fix_is_kept_as_read():
+    r = parse_receipt(lines_from_text("SHOP\nSIRET 123 456 789 12345")).retailer
+    assert r.siret == "12345678912345"  # invalid, but what is printed; its confidence is lower
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

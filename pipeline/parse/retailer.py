@@ -95,6 +95,56 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+VAT_NUMBER = re.compile(r"\bFR\s?(?P<key>\d{2})\s?(?P<siren>\d{3}\s?\d{3}\s?\d{3})(?!\d)")
+ZERO_LOOKALIKES = "689"  # a thermal font's dotted or slashed 0 is read as 6, 8 or 9
+MAX_REPAIRS = 5
+
+
+def vat_siren(lines: list[TextLine]) -> str | None:
+    """The SIREN inside an intra-community VAT number whose key checks (FR kk nnnnnnnnn)."""
+    for line in lines:
+        for m in VAT_NUMBER.finditer(line.digits):
+            siren = re.sub(r"\D", "", m["siren"])
+            if int(m["key"]) == (12 + 3 * (int(siren) % 97)) % 97 and luhn_ok(siren):
+                return siren
+    return None
+
+
+def _zero_variants(digits: str, offset: int = 0):
+    """(number of repairs, variant) for every way of reading some 6/8/9 of `digits[offset:]` as 0."""
+    spots = [i for i, ch in enumerate(digits) if i >= offset and ch in ZERO_LOOKALIKES]
+    if len(spots) > 8:
+        return
+    for mask in range(1 << len(spots)):
+        chosen = {spots[k] for k in range(len(spots)) if mask >> k & 1}
+        if len(chosen) <= MAX_REPAIRS:
+            yield len(chosen), "".join("0" if i in chosen else ch for i, ch in enumerate(digits))
+
+
+def repaired_siret(digits: str, siren: str | None) -> str | None:
+    """A SIRET failing its Luhn key, made valid by reading misread zeros as 0, or None.
+
+    Only 6/8/9 -> 0 substitutions are tried (the confusion thermal fonts cause). The
+    SIREN (first 9 digits, with its own Luhn key) comes from a checked VAT number when
+    the read differs from it only by such substitutions, else from the read itself,
+    repaired only when one candidate needs fewer changes than every other. In the
+    establishment number (last 5) the candidate with the most zeros wins: misreads go
+    from 0 to 6/8/9, and establishment numbers are small.
+    """
+    head = digits[:9]
+    if siren is not None and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(head, siren)):
+        head = siren
+    elif not luhn_ok(head):  # without a VAT number, one misread zero at most: else too unsure
+        found = [v for n, v in _zero_variants(head) if n == 1 and luhn_ok(v)]
+        if len(found) != 1:
+            return None
+        head = found[0]
+    found = sorted(((-n, v) for n, v in _zero_variants(head + digits[9:], 9) if luhn_ok(v)))
+    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
+        return None
+    return found[0][1]
+
+
 def find_siret(lines: list[TextLine]) -> tuple[str, float] | None:
     """A 14-digit SIRET (labelled, or grouped 3-3-3-5 and passing the Luhn check)."""
     for line in lines:
@@ -102,7 +152,12 @@ def find_siret(lines: list[TextLine]) -> tuple[str, float] | None:
         if m:
             digits = re.sub(r"\D", "", m["num"])
             if len(digits) == 14:
-                return digits, line.conf * (1.0 if luhn_ok(digits) else 0.8)
+                if luhn_ok(digits):
+                    return digits, line.conf
+                fixed = repaired_siret(digits, vat_siren(lines))
+                if fixed is not None:
+                    return fixed, line.conf * 0.9
+                return digits, line.conf * 0.8
     for line in lines:
         if "SIREN" in line.labels or "TVA" in line.labels:
             continue
