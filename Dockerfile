@@ -1,4 +1,4 @@
-# One image for every role (worker now; the API and the moderator app later): the command picks the role.
+# One image for every role (API, workers, migrations; the moderator app later): the command picks the role.
 FROM python:3.11.14-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng \
@@ -12,7 +12,11 @@ COPY models models
 COPY cli cli
 COPY samples samples
 COPY benchmarks benchmarks
+COPY declarations declarations
+COPY ledger ledger
+COPY webapp webapp
 RUN pip install --no-cache-dir .
 ENV RECEIPTS_DATA_DIR=/data OMP_THREAD_LIMIT=1
 VOLUME ["/data"]
+EXPOSE 8000
 CMD ["receipts", "--help"]

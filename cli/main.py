@@ -23,6 +23,22 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-store", action="store_true", help="neither read nor write stored readings")
     ex.set_defaults(run=run_extract)
 
+    from cli.declare import add_parsers as add_declare_parsers
+
+    add_declare_parsers(sub)
+
+    from cli.ledger import add_parsers as add_ledger_parsers
+
+    add_ledger_parsers(sub)
+
+    from cli.service import add_parsers as add_service_parsers
+
+    add_service_parsers(sub)
+
+    from cli.catalog import add_parsers as add_catalog_parsers
+
+    add_catalog_parsers(sub)
+
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"], help="upgrade: migrate the database to the latest schema")
     db.add_argument("--db", help="database URL")

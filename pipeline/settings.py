@@ -76,6 +76,20 @@ class Settings(BaseSettings):
     programs_dir: Path = PROGRAMS_DIR
     ocr_threads: int = 1  # OMP threads per process: processes scale on cores
     personal_data_retention_days: int = 5 * 365  # seed 002 art. 9: kept 5 years
+    # -- service mode (issue 5): workers, broker, sweeper, API ------------------------
+    worker_processes: int = 2  # `receipts worker` default; one OCR thread each
+    worker_threads: int = 1
+    broker_heartbeat_ms: int = 60_000  # a dead worker's unacked messages go back after this
+    broker_maintenance_chance: int = 1_000  # per million broker calls (dramatiq's default)
+    retry_max: int = 8  # transient failures only; then dead-lettered (status `failed`)
+    retry_min_backoff_ms: int = 2_000
+    retry_max_backoff_ms: int = 300_000
+    job_time_limit_ms: int = 600_000
+    sweep_after_seconds: float = 600.0  # queued/processing longer than this: re-enqueued
+    sweep_every_seconds: float = 60.0  # how often a worker process sweeps (0: never)
+    sweep_max_attempts: int = 5  # a declaration started this often without a decision: failed
+    rate_limit_per_minute: int = 120  # per API key; shared through Redis when REDIS_URL is set
+    embedded_threads: int = 1  # API without REDIS_URL: in-process processing threads
 
     @property
     def db_url(self) -> str:

@@ -48,3 +48,29 @@ def test_dockerfile_installs_the_ocr_languages_and_the_package():
         assert pkg in text
     assert re.search(r"^FROM python:3\.11\.\d+-slim-bookworm$", text, re.M)
     assert "pip install --no-cache-dir ." in text
+
+
+def test_the_api_serves_the_contract_and_is_health_checked():
+    services = compose()["services"]
+    api = services["api"]
+    assert api["command"][:2] == ["receipts", "serve"] and "0.0.0.0" in api["command"]
+    assert api["healthcheck"]["test"] and "/health" in " ".join(api["healthcheck"]["test"])
+    assert api["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert api["environment"]["REDIS_URL"] == services["worker"]["environment"]["REDIS_URL"]
+    assert api["environment"]["DATABASE_URL"] == services["worker"]["environment"]["DATABASE_URL"]
+    assert "originals:/data" in api["volumes"] and "originals:/data" in services["worker"]["volumes"]
+    assert any(str(p).endswith(":8000") for p in api["ports"])
+
+
+def test_workers_scale_out_with_one_ocr_thread_each():
+    worker = compose()["services"]["worker"]
+    assert worker["deploy"]["replicas"] >= 2
+    assert worker["environment"]["OMP_THREAD_LIMIT"] == "1"
+    cmd = worker["command"]
+    assert cmd[cmd.index("--threads") + 1] == "1" and int(cmd[cmd.index("--processes") + 1]) >= 1
+
+
+def test_dockerfile_ships_every_package_the_services_import():
+    text = (ROOT / "Dockerfile").read_text()
+    for package in ("pipeline", "workers", "models", "cli", "declarations", "ledger", "webapp"):
+        assert re.search(rf"^COPY {package} {package}$", text, re.M), package

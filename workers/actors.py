@@ -1,8 +1,11 @@
-"""Thin actors: take ids, reload from the database, call the same stage runner as the CLI.
+"""Thin actors: take ids and plain values, reload from the database, call the same
+functions as the embedded mode (`declarations.process`).
 
-Run with `dramatiq workers.actors --processes N --threads T`. Importing this module
-is the worker's boot: settings are built once from the environment there. Tests
-call `boot(settings)` with explicit settings instead.
+Run with `receipts worker` or `dramatiq workers.actors --processes N --threads T`.
+Importing this module is the worker's boot: settings are built once from the
+environment there. Tests call `boot(settings)` with explicit settings instead.
+Retries (transient failures only), dead-lettering and the periodic sweep live in
+the broker's middleware (`workers.broker`, `workers.middleware`), not here.
 """
 
 from __future__ import annotations
@@ -11,14 +14,23 @@ import os
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # OCR on one thread per process: scale on processes
 
+from datetime import date
+
 import dramatiq
 
-from pipeline.errors import TransientError
 from pipeline.settings import Settings
-from workers.broker import install_broker
+from workers.broker import LEDGER_QUEUE, PROCESS_QUEUE, READING_QUEUE, REPROCESS_QUEUE, install_broker
 
-SETTINGS: Settings
+SETTINGS: Settings = Settings()
+BROKER = install_broker(SETTINGS)
 _store = None
+
+
+def runtime():
+    """The process's runtime (store, engines, programs), built on first use."""
+    from declarations.runtime import runtime as build
+
+    return build(SETTINGS)
 
 
 def store():
@@ -31,24 +43,46 @@ def store():
     return _store
 
 
-def retry_transient(retries: int, exc: BaseException) -> bool:
-    """Only transient failures are retried; a bad file is an outcome, not a failure."""
-    return isinstance(exc, TransientError | OSError | ConnectionError)
-
-
 def boot(settings: Settings) -> dramatiq.Broker:
     """Bind every actor to the broker these settings describe."""
-    global SETTINGS, _store
+    global SETTINGS, BROKER, _store
     SETTINGS, _store = settings, None
-    broker = install_broker(settings)
+    BROKER = install_broker(settings)
     for actor in ACTORS:
-        actor.broker = broker
-        broker.declare_actor(actor)
-    return broker
+        actor.broker = BROKER
+        BROKER.declare_actor(actor)
+    return BROKER
 
 
-@dramatiq.actor(queue_name="reading", max_retries=5, min_backoff=2_000, max_backoff=120_000,
-                time_limit=180_000, retry_when=retry_transient, broker=install_broker(Settings()))
+@dramatiq.actor(queue_name=PROCESS_QUEUE, time_limit=SETTINGS.job_time_limit_ms, broker=BROKER)
+def process_declaration(declaration_id: int) -> None:
+    """Decide one queued declaration and credit its points (idempotent)."""
+    from declarations.process import process_declaration as run
+
+    run(runtime(), declaration_id)
+
+
+@dramatiq.actor(queue_name=REPROCESS_QUEUE, time_limit=SETTINGS.job_time_limit_ms, broker=BROKER)
+def reprocess_declaration(declaration_id: int, reocr: bool, dry_run: bool, run_id: int) -> None:
+    """Re-run matching, rules and fraud on one declaration for a reprocessing run."""
+    from workers.reprocess import reprocess_one
+
+    reprocess_one(runtime(), run_id, declaration_id, reocr=reocr, dry_run=dry_run)
+
+
+@dramatiq.actor(queue_name=LEDGER_QUEUE, broker=BROKER)
+def settle_ledger(program: str, today: str) -> None:
+    """The daily ledger pass (release pending points, expire lapsed lots) as of `today`."""
+    from ledger.settle import settle
+    from models.db import session
+
+    rt = runtime()
+    with session(rt.url) as s:
+        settle(s, program=program, today=date.fromisoformat(today), policy=rt.program(program).ledger)
+        s.commit()
+
+
+@dramatiq.actor(queue_name=READING_QUEUE, time_limit=SETTINGS.job_time_limit_ms, broker=BROKER)
 def read_stored_file(sha256: str, name: str, program: str | None = None) -> int:
     """Read a stored original (kept by the uploader before queueing) and record its extraction."""
     from pipeline.extract import extract_receipt, options_for
@@ -60,5 +94,4 @@ def read_stored_file(sha256: str, name: str, program: str | None = None) -> int:
                               reading_id=result.reading_id)
 
 
-ACTORS = (read_stored_file,)
-SETTINGS = Settings()
+ACTORS = (process_declaration, reprocess_declaration, settle_ledger, read_stored_file)
