@@ -4,10 +4,11 @@ Honest receipts (photos, scans, PDFs, pen-marked) are declared first, each by on
 many accounts; then the attacks: exact resubmissions (same bytes, same account),
 cross-account resubmissions (same bytes, another account), re-photographs (a second
 photo of a declared paper, same or another account), edited totals and dates, card
-slips and duplicata reprints; and same-shop-same-day look-alikes (a different purchase:
-must NOT be flagged). Each file goes through `extract_receipt` (readings cached in a
-`ReadingStore`, so a rerun does no OCR), `fingerprint_of`, `find_candidates`,
-`editing_signals`, `behaviour` and `assess` on a fresh SQLite index.
+slips and duplicata reprints, photos of a receipt shown on a screen; and
+same-shop-same-day look-alikes (a different purchase: must NOT be flagged). Each file
+goes through `extract_receipt` (readings cached in a `ReadingStore`, so a rerun does no
+OCR), `fingerprint_of`, `find_candidates`, `editing_signals`, `behaviour` and `assess`
+on a fresh SQLite index.
 
 Prints the confusion matrix (flagged = band review or reject), per kind the catch rate,
 the false-alarm rate on honest receipts, and the measured similarity distributions the
@@ -53,7 +54,7 @@ FRAUD_SECONDS: list[float] = []  # fingerprint + lookups + editing signals + beh
 @dataclass
 class Item:
     kind: str  # honest, lookalike, exact_resubmission, cross_account_resubmission, rephoto, cross_account_rephoto,
-    #            edited_total, edited_date, card_slip, duplicata
+    #            edited_total, edited_date, card_slip, duplicata, screen_photo
     name: str
     data: bytes
     account: int
@@ -61,7 +62,8 @@ class Item:
     original: int | None = None  # index of the item it repeats
 
 
-def labelled_set(n_honest: int, n_pairs: int, n_edits: int, n_markers: int, seed: int) -> list[Item]:
+def labelled_set(n_honest: int, n_pairs: int, n_edits: int, n_markers: int, seed: int,
+                 n_screens: int = 8) -> list[Item]:
     """Originals first (honest + first halves), attacks after, deterministic for `seed`."""
     base = seed * 100_000
     items: list[Item] = []
@@ -96,6 +98,9 @@ def labelled_set(n_honest: int, n_pairs: int, n_edits: int, n_markers: int, seed
         for i in range(n_markers):
             s = generate(base + 40_000 + 1000 * len(kind) + i, kind)
             items.append(Item(kind, s.filename, s.data, account=400 + 50 * len(kind) + i, fraud=True))
+    for i in range(n_screens):  # the receipt's scan or photo shown on a monitor or phone, photographed
+        s = generate(base + 50_000 + i, "screen")
+        items.append(Item("screen_photo", s.filename, s.data, account=600 + i, fraud=True))
     return items
 
 
@@ -164,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=24, help="rephoto pairs and lookalike pairs (each)")
     ap.add_argument("--edits", type=int, default=16)
     ap.add_argument("--markers", type=int, default=6, help="card slips and duplicata (each)")
+    ap.add_argument("--screens", type=int, default=8, help="photos of a receipt on a screen")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--cache", type=Path, default=ROOT / "var" / "fraud-eval", help="reading cache (kept between runs)")
     args = ap.parse_args(argv)
@@ -173,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     store = ReadingStore(f"sqlite:///{args.cache / 'readings.db'}", args.cache)
     options = ExtractOptions()
-    items = labelled_set(args.honest, args.pairs, args.edits, args.markers, args.seed)
+    items = labelled_set(args.honest, args.pairs, args.edits, args.markers, args.seed, args.screens)
     print(f"{len(items)} declarations ({Counter(i.kind for i in items)})", file=sys.stderr)
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -20,6 +20,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "error_level": 0.15,  # one region of the JPEG recompresses unlike the rest
     "date_after_photo": 0.1,  # the photo predates the printed date (a misread date does it too)
     "screenshot": 0.4,  # a screen capture, not a photo of paper
+    "screen_photo": 0.4,  # a photo of a screen (pixel grid, moire), not of paper: review, not reject
     "velocity_hour": 0.25,
     "velocity_day": 0.2,
     "velocity_month": 0.2,

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import SCENARIOS, corpus
+from . import SCENARIOS, USUAL_MIX, corpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="restrict to this scenario (repeatable); default: the usual mix")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for sample in corpus(args.count, args.seed, args.scenario or SCENARIOS):
+    for sample in corpus(args.count, args.seed, args.scenario or USUAL_MIX):
         (args.out / sample.filename).write_bytes(sample.data)
         (args.out / f"{sample.name}.json").write_text(json.dumps(sample.truth, ensure_ascii=False, indent=2) + "\n")
         print(sample.filename)

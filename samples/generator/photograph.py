@@ -174,3 +174,64 @@ def scan(paper: np.ndarray, alpha: np.ndarray, rng: random.Random, dpi: int) -> 
     info = {"device": "scanner", "size": [out_w, out_h], "dpi": dpi, "rotation": round(math.degrees(theta), 2),
             "lid": "black" if lid < 128 else "white"}
     return img, homography, info
+
+
+def _subpixel(frac: np.ndarray, centre: float, sharp: float) -> np.ndarray:
+    """Light of one sub-pixel stripe across a screen pixel (`frac` in [0, 1)): 0.3 .. 1."""
+    return 0.3 + 0.7 * ((1 + np.cos(2 * np.pi * (frac - centre))) / 2) ** sharp
+
+
+def photograph_screen(shown: np.ndarray, rng: random.Random) -> tuple[np.ndarray, dict]:
+    """A phone photo of `shown` (RGB) displayed full screen on an LCD: (RGB image, capture facts).
+
+    The camera sees the screen's pixel grid (R, G, B stripes and the dark matrix between
+    rows) at a pitch of a few camera pixels, slightly rotated and in perspective; sampling
+    it point-wise is what makes the moire. Backlight glow and the screen's cold white
+    point replace the paper, its edges and its shadows: the screen fills the frame.
+    """
+    nrng = np.random.default_rng(rng.getrandbits(32))
+    out_h = rng.randrange(1600, 2900, 16)
+    out_w = out_h * 3 // 4
+    pitch = rng.uniform(1.4, 3.4)  # camera pixels per screen pixel
+    theta = math.radians(rng.uniform(-4, 4))
+    rows, cols = int(out_h / pitch * 1.15) + 8, int(out_w / pitch * 1.15) + 8  # screen pixels covering the frame
+    backdrop = rng.choice(((24, 24, 26), (48, 48, 52), (236, 236, 236), (250, 250, 250), (128, 128, 130)))
+    screen = np.empty((rows, cols, 3), np.uint8)
+    screen[:] = backdrop
+    sh, sw = shown.shape[:2]
+    fit = min(rows * rng.uniform(0.8, 0.86) / sh, cols * rng.uniform(0.8, 0.95) / sw)  # the viewer fits it
+    dw, dh = max(1, int(sw * fit)), max(1, int(sh * fit))
+    small = cv2.resize(shown, (dw, dh), interpolation=cv2.INTER_AREA if fit < 1 else cv2.INTER_CUBIC)
+    y0, x0 = (rows - dh) // 2, (cols - dw) // 2
+    screen[y0 : y0 + dh, x0 : x0 + dw] = small
+    # Camera pixel -> screen coordinates: rotation, scale 1/pitch, a little keystone.
+    c, s = math.cos(theta) / pitch, math.sin(theta) / pitch
+    keystone = rng.uniform(-0.04, 0.04) / out_h
+    yy, xx = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    xc, yc = xx - out_w / 2, yy - out_h / 2
+    persp = 1 + keystone * yc
+    map_x = ((c * xc + s * yc) / persp + cols / 2).astype(np.float32)
+    map_y = ((-s * xc + c * yc) / persp + rows / 2).astype(np.float32)
+    pixels = cv2.remap(screen, map_x, map_y, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    fx, fy = map_x - np.floor(map_x), map_y - np.floor(map_y)
+    sharp = rng.uniform(1.0, 2.5)
+    row_light = 1 - rng.uniform(0.15, 0.4) * ((1 + np.cos(2 * np.pi * (fy - 0.92))) / 2) ** 6  # black matrix
+    for ch, centre in enumerate((1 / 6, 1 / 2, 5 / 6)):  # R, G, B stripes
+        pixels[:, :, ch] *= _subpixel(fx, centre, sharp) * row_light
+    white = np.array([rng.uniform(0.88, 0.96), rng.uniform(0.95, 1.0), 1.0], np.float32)  # cold white point
+    exposure = rng.uniform(1.45, 1.9)
+    img = pixels * (white * exposure)
+    sigma = rng.uniform(0.3, 0.65)  # the lens: sharp enough to resolve the grid
+    img = cv2.GaussianBlur(img, (0, 0), sigma)
+    # Backlight: brighter in the middle, uneven, plus veiling glow around bright areas.
+    yy4, xx4 = np.mgrid[0:48, 0:36].astype(np.float32)
+    r = np.hypot(xx4 / 36 - 0.5 + rng.uniform(-0.1, 0.1), yy4 / 48 - 0.5 + rng.uniform(-0.1, 0.1))
+    field = (1 - rng.uniform(0.1, 0.3) * r**2) * (1 + 0.04 * _noise(nrng, (48, 36), (4, 5)))
+    img *= cv2.resize(field, (out_w, out_h), interpolation=cv2.INTER_CUBIC)[:, :, None]
+    glow = cv2.GaussianBlur(cv2.resize(img, (out_w // 8, out_h // 8), interpolation=cv2.INTER_AREA), (0, 0), 6)
+    img += rng.uniform(0.04, 0.12) * cv2.resize(glow, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
+    img += nrng.normal(0, rng.uniform(1.5, 3.5), (out_h, out_w, 1)).astype(np.float32)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    info = {"device": "screen", "display": "lcd", "size": [out_w, out_h], "pitch": round(pitch, 2),
+            "rotation": round(math.degrees(theta), 2), "blur": round(sigma, 2)}
+    return img, info

@@ -17,11 +17,11 @@ from . import marks
 from .content import Purchase, fmt, lookalike_of, make_purchase, truth_of
 from .layout import PrintLine, layout_card_slip, layout_receipt
 from .pdf import image_pdf, text_pdf
-from .photograph import photograph, scan
+from .photograph import photograph, photograph_screen, scan
 from .render import Paper, render_paper, to_rgb
 
 SCENARIOS = ("photo", "scan", "pdf_text", "pdf_image", "card_slip", "duplicata", "underlined", "rephoto",
-             "lookalike", "edited")
+             "lookalike", "edited", "screen")
 PAIRS = ("rephoto", "lookalike")
 SECTORS = ("salon", "supermarket", "fastfood", "diy", "beauty")
 SECTOR_WEIGHTS = (55, 20, 7, 7, 11)
@@ -251,6 +251,17 @@ def build(seed: int, scenario: str) -> list[GeneratedSample]:
             out.append(_sample(f"{name}-{suffix}", scenario, "jpeg", *_photo_bytes(ticket, rng), ticket=ticket,
                                paper_id=_paper_id(seed, scenario, suffix)))
         return out
+    if scenario == "screen":  # a photo of the receipt's scan or photo shown on a monitor or phone screen
+        ticket = print_ticket(rng, purchase, scenario)
+        source = "scan" if rng.random() < 0.6 else "photo"
+        if source == "scan":
+            shown, _, _ = scan(ticket.rgb, ticket.paper.alpha, rng, rng.choice((150, 200, 300)))
+        else:
+            shown, _, _ = photograph(ticket.rgb, ticket.paper.alpha, rng, tilt=0.5)
+        img, info = photograph_screen(shown, rng)
+        info["source"] = source
+        return [_sample(name, scenario, "jpeg", _jpeg(img, rng, when=purchase.when, info=info), info, ticket=ticket,
+                        paper_id=pid)]
     ticket = print_ticket(rng, purchase, scenario)
     if scenario == "underlined":
         _underline(ticket, rng)
