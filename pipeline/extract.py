@@ -16,6 +16,7 @@ from typing import Protocol
 
 from pipeline.decode import decode_pages
 from pipeline.errors import FileTooLargeError, IncompleteReceiptError, PermanentError
+from pipeline.fraud.editing import image_forensics
 from pipeline.interpret import PARSER_VERSION, interpret
 from pipeline.intake import check_file
 from pipeline.read import reader_version, read_document
@@ -102,6 +103,7 @@ def extract_receipt(name: str, data: bytes, options: ExtractOptions,
         try:
             document = decode_pages(checked, options.intake)
             readings, legibility, metadata = read_document(document, options.reading, options.legibility)
+            metadata = {**metadata, **image_forensics(data)}  # measured once, kept with the reading
         except PermanentError as e:
             return ExtractResult(refused(name, sha256, e, elapsed()), None, False)
         if store is not None:

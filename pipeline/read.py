@@ -25,8 +25,9 @@ from pipeline.second_opinion import lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
-# bump when preprocessing or reading changes what a stored reading holds (8: the receipt's perceptual hash)
-READER_VERSION = "8"
+# bump when preprocessing or reading changes what a stored reading holds
+# (8: the receipt's perceptual hash; 9: the image forensics measured at read time)
+READER_VERSION = "9"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -188,3 +189,24 @@ def test_photo_taken_before_the_printed_purchase_date_is_signalled(read, scan_jp
     assert found and printed.isoformat() in found[0].detail
     after = with_capture_date(scan_jpeg, datetime.combine(printed + timedelta(days=1), datetime.min.time()))
     assert "date_after_photo" not in codes(editing_signals(read("after.jpg", after), after))
+
+
+def test_image_forensics_are_measured_once_at_reading_and_reused(tmp_path):
+    """Deciding or reprocessing never decodes the image again: the stored measurements speak."""
+    from models.store import ReadingStore
+    from pipeline.extract import ExtractOptions, extract_receipt
+    from pipeline.fraud.editing import ELA_KEY, ELA_Z, SCREEN_KEY, SCREEN_MIN_TILES, editing_signals
+    from tests.conftest import SAMPLES
+
+    data = (SAMPLES / "receipts" / "salon-photo-kerastase.jpg").read_bytes()
+    store = ReadingStore(f"sqlite:///{tmp_path / 'r.db'}", tmp_path)
+    first = extract_receipt("a.jpg", data, ExtractOptions(), store).extraction
+    assert ELA_KEY in first.metadata and SCREEN_KEY in first.metadata
+    again = extract_receipt("a.jpg", data, ExtractOptions(), store)
+    assert again.from_store and again.extraction.metadata[ELA_KEY] == first.metadata[ELA_KEY]
+    # the signals come from the stored figures, not from the bytes (here: none given)
+    forged = replace(first, metadata={**first.metadata, ELA_KEY: f"{ELA_Z + 1},0.5",
+                                      SCREEN_KEY: f"{SCREEN_MIN_TILES},12,2.5"})
+    codes = {s.code for s in editing_signals(forged, b"")}
+    assert {"error_level", "screen_photo"} <= codes
+    assert not {"error_level", "screen_photo"} & {s.code for s in editing_signals(first, b"")}

@@ -26,6 +26,18 @@ BROKER = install_broker(SETTINGS)
 _store = None
 
 
+def limit_threads(settings: Settings) -> None:
+    """One core per worker process: Tesseract (OMP_THREAD_LIMIT above), PP-OCR (its own
+    setting) and OpenCV, whose thread pool would otherwise spread preprocessing over every
+    core and make processes fight for them."""
+    import cv2
+
+    cv2.setNumThreads(max(1, settings.ocr_threads))
+
+
+limit_threads(SETTINGS)
+
+
 def runtime():
     """The process's runtime (store, engines, programs), built on first use."""
     from declarations.runtime import runtime as build
@@ -47,6 +59,7 @@ def boot(settings: Settings) -> dramatiq.Broker:
     """Bind every actor to the broker these settings describe."""
     global SETTINGS, BROKER, _store
     SETTINGS, _store = settings, None
+    limit_threads(settings)
     BROKER = install_broker(settings)
     for actor in ACTORS:
         actor.broker = BROKER

@@ -102,6 +102,25 @@ def _screen_band() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 SCREEN_BAND, SCREEN_RADIUS, SCREEN_WINDOW = _screen_band()
 
 
+ELA_KEY, SCREEN_KEY = "forensics_ela", "forensics_screen"
+
+
+def image_forensics(data: bytes) -> dict[str, str]:
+    """The image measurements the editing signals need, made once when the file is read and
+    stored with the reading (like the OCR), so that deciding or reprocessing a declaration
+    never decodes and recompresses its image again. Empty values: nothing to measure."""
+    return {ELA_KEY: _store_value(error_level(data)), SCREEN_KEY: _store_value(screen_grid(data))}
+
+
+def _store_value(found: tuple | None) -> str:
+    return "" if found is None else ",".join(f"{v:.4g}" for v in found)
+
+
+def _stored(metadata: dict[str, str], key: str) -> tuple[float, ...] | None:
+    raw = metadata.get(key, "")
+    return tuple(float(v) for v in raw.split(",")) if raw else None
+
+
 def screen_grid(data: bytes) -> tuple[int, int, float] | None:
     """(tiles showing a pixel grid, tiles examined, median period of their peaks in px) for a
     JPEG or PNG; None for other files or images smaller than a tile."""
@@ -134,10 +153,11 @@ def screen_grid(data: bytes) -> tuple[int, int, float] | None:
 def screen_photo_signal(data: bytes, metadata: dict[str, str] | None = None) -> list[Signal]:
     """A photo of a receipt shown on a monitor or phone, not of the paper: the screen's pixel
     grid or its moire across the frame (`screen_grid`). `metadata` only words the detail."""
-    found = screen_grid(data)
+    found = _stored(metadata, SCREEN_KEY) if metadata and SCREEN_KEY in metadata else screen_grid(data)
     if found is None or found[0] < SCREEN_MIN_TILES:
         return []
     hits, examined, period = found
+    hits, examined = int(hits), int(examined)
     camera = " ".join(v for v in ((metadata or {}).get("Make"), (metadata or {}).get("Model")) if v)
     return [Signal("screen_photo", 0.0, f"{hits} of {examined} areas of the image show a regular pixel grid or moire "
                                         f"(period {period:.1f} px): a photo of a screen, not of paper"
@@ -192,8 +212,8 @@ def error_level(data: bytes) -> tuple[float, float] | None:
     return float(region.max()), (y + 0.5) / hb
 
 
-def error_level_signal(data: bytes) -> list[Signal]:
-    found = error_level(data)
+def error_level_signal(data: bytes, metadata: dict[str, str] | None = None) -> list[Signal]:
+    found = _stored(metadata, ELA_KEY) if metadata and ELA_KEY in metadata else error_level(data)
     if found is None or found[0] < ELA_Z:
         return []
     z, where = found
@@ -246,5 +266,5 @@ def editing_signals(extraction: Extraction, data: bytes) -> tuple[Signal, ...]:
     if extraction.ok:
         out += sum_signals(extraction.fields)
         out += photo_date_signal(extraction)
-        out += error_level_signal(data)
+        out += error_level_signal(data, extraction.metadata)
     return tuple(out)
