@@ -343,3 +343,35 @@ def test_what_the_participant_declared_is_checked_against_the_receipt(rt):
                 declared_retailer="Salon Elegance")
     assert wrong.status == "review" and wrong.points == 0
     assert {"declared_date_mismatch", "declared_retailer_mismatch"} <= set(wrong.reasons)
+
+
+def test_a_later_fraud_finding_reverses_points_already_credited(rt, tmp_path):
+    """An edited total slips through (its one weak signal scores below review); the program
+    then weighs that signal more, and reprocessing reverses the points through the ledger."""
+    import re
+
+    from sqlmodel import select
+
+    from declarations.runtime import runtime as build
+    from models.ledger import LedgerEntry
+
+    name = "edited-total.jpg"
+    today = purchase_date(name) + timedelta(days=3)
+    d = run(rt, RECEIPTS / name, today=today)
+    assert d.status == "accepted" and d.points > 0, d.reasons
+    assert "total_unsupported" in {s["code"] for s in d.fraud["signals"]}
+    programs = tmp_path / "programs"
+    programs.mkdir()
+    toml = (SAMPLES / "programs" / "salon-rewards.toml").read_text()
+    toml = re.sub(r"(?m)^dir = .*$", f'dir = "{(SAMPLES / "catalogs" / "salon-rewards").as_posix()}"', toml)
+    toml, n = re.subn(r"(?m)^total_unsupported = .*$", "total_unsupported = 0.5", toml)
+    assert n == 1
+    (programs / "salon-rewards.toml").write_text(toml)
+    stricter = build(rt.settings.model_copy(update={"programs_dir": programs}))
+    change = reprocess_declaration(stricter, d.id, on=today)
+    assert change.after_status == "review" and "suspected_fraud" in change.after_reasons
+    assert balances(rt, d.participant_id, today)["pending"] == 0  # reversed through the ledger
+    with session(rt.url) as s:
+        kinds = [e.kind for e in s.exec(select(LedgerEntry).where(LedgerEntry.declaration_id == d.id)
+                                         .order_by(LedgerEntry.id)).all()]
+    assert kinds == ["credit", "reversal"]  # history kept, never rewritten
