@@ -160,3 +160,13 @@ def test_implied_decimals(value):
     digits = f"{value:.2f}".replace(".", "").lstrip("0") or "0"
     if len(digits) >= 3:
         assert parse_amount(digits, implied_decimals=True) == value
+
+
+def test_a_total_with_misread_zeros_is_restored_only_where_the_payment_vouches_for_it():
+    from pipeline.parse import lines_from_text, parse_receipt
+
+    vouched = parse_receipt(lines_from_text(
+        "SALON\nSHAMPOOING 81,90\nTOTAL 81,96\nCB 81,90\n12/03/2026 10:12"))
+    assert vouched.total == Decimal("81.90")
+    alone = parse_receipt(lines_from_text("SALON\nSHAMPOOING 81,96\nTOTAL 81,96\n12/03/2026 10:12"))
+    assert alone.total == Decimal("81.96")  # everything agrees on what is printed: kept

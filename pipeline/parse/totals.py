@@ -243,6 +243,21 @@ def find_currency(lines: list[TextLine]) -> str | None:
     return None
 
 
+def zero_variants(value: Decimal) -> list[Decimal]:
+    """`value` with some of its 6, 8 and 9 read as the zeros they may be."""
+    text = f"{value:.2f}"
+    spots = [i for i, ch in enumerate(text) if ch in "689"]
+    if not spots or len(spots) > 4:
+        return []
+    variants = []
+    for mask in range(1, 1 << len(spots)):
+        chosen = {spots[k] for k in range(len(spots)) if mask >> k & 1}
+        variant = Decimal("".join("0" if i in chosen else ch for i, ch in enumerate(text)))
+        if variant > 0:
+            variants.append(variant)
+    return variants
+
+
 def choose_total(
     candidates: list[Candidate],
     *,
@@ -279,6 +294,11 @@ def choose_total(
         if items_net is not None and abs(value - items_net) <= TOLERANCE:
             found.append("items")
         return found
+
+    # A thermal font's dotted or slashed 0 read as 6/8/9 (`81.96` for 81.90): the reading with
+    # those zeros restored competes too, but only where the other evidence vouches for it.
+    pool += [Candidate(v, c.priority - 3, c.line, c.conf * 0.9, "zero_repaired")
+             for c in pool if not checks(c.value) for v in zero_variants(c.value) if checks(v)]
 
     weights = {"payment": 30, "vat_ttc": 20, "items": 15}
     best = max(pool, key=lambda c: (c.priority + sum(weights[k] for k in checks(c.value)), c.line))
