@@ -170,3 +170,13 @@ def test_a_total_with_misread_zeros_is_restored_only_where_the_payment_vouches_f
     assert vouched.total == Decimal("81.90")
     alone = parse_receipt(lines_from_text("SALON\nSHAMPOOING 81,96\nTOTAL 81,96\n12/03/2026 10:12"))
     assert alone.total == Decimal("81.96")  # everything agrees on what is printed: kept
+
+
+def test_english_amount_due_is_the_total_not_an_item():
+    from pipeline.parse import lines_from_text, parse_receipt
+
+    r = parse_receipt(lines_from_text(
+        "HAIR STUDIO\nCOUPE ENFANT 15.00\nSOIN FUSIO-DOSE 16.50\nAMOUNT DUE 31.50\nCASH 40.00\nCHANGE 8.50\n"
+        "14/11/2026 13:21"))
+    assert r.total == Decimal("31.50")
+    assert [i.name for i in r.items] == ["COUPE ENFANT", "SOIN FUSIO-DOSE"]

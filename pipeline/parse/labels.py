@@ -12,6 +12,9 @@ TOTAL_LABELS: tuple[tuple[str, int], ...] = (
     (r"NET\s*A\s*PA[YI]ER", 100),
     (r"(?:TOTAL|MONTANT|SOMME|TOT)\s*(?:TTC\s*)?A\s*PA[YI]ER", 100),
     (r"RESTE\s*(?:A|DU)\s*PA[YI]ER|RESTE\s*DU", 95),
+    # English tickets (tourist areas, international chains)
+    (r"AMOUNT\s*DUE|BALANCE\s*DUE|TOTAL\s*DUE|AMOUNT\s*PAYABLE|TOTAL\s*TO\s*PAY", 100),
+    (r"GRAND\s*TOTAL", 92),
     (r"TOTA[LI]\s*(?:TTC|T\.T\.C)", 90),
     (r"MONTANT\s*(?:TTC|T\.T\.C|DU|NET|TOTAL)", 88),
     (r"TOT\.?\s*TTC", 88),
@@ -63,4 +66,5 @@ NOT_ITEM = re.compile(
     r"|REGLEMENT|MONTANT|ECONOMI|RENDU|MONNAIE|ESPECES|\bCB\b|CARTE|CHEQUE|\bVISA\b|MASTERCARD"
     r"|CONTACT|DEBIT|CREDIT|AUTORIS|CAPITAL|SIRET|SIREN|\bRCS\b|\bTEL\b|TICKET|CAISSE|TAUX"
     r"|VOUS AVEZ|A CONSERVER|TRANSACTION|TERMINAL|\bAID\b|\bTR\b|TITRE|ACOMPTE|REPORT|CUMUL"
+    r"|AMOUNT\s*DUE|BALANCE\s*DUE|AMOUNT\s*PAYABLE|\bCHANGE\b|\bVAT\b|\bCASH\b"
 )
