@@ -16,7 +16,7 @@ from pipeline.parse import parse_receipt
 from pipeline.second_opinion import items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 
 def splice(line: Line, correction: Line) -> Line:

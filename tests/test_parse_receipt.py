@@ -581,3 +581,20 @@ def test_item_names_and_price_marks(text, name, quantity, price):
 def test_edge_debris_before_a_capitals_shop_name(header, name):
     lines = lines_from_text(f"{header}\n12 RUE DE LA PAIX\n75001 PARIS\nTOTAL 4,30")
     assert parse_receipt(lines).retailer.name == name
+
+
+@pytest.mark.parametrize(
+    ("read", "kept"),
+    [
+        ("PATINE 34,00 EUR Ca", "PATINE 34,00 EUR"),  # the table beside the paper
+        ("TOTAL A PAYER 104,50 EUR oa", "TOTAL A PAYER 104,50 EUR"),
+        ("20,00% 17,42 À a ts", "20,00% 17,42"),
+        ("COUPE FEMME 32,00 A", "COUPE FEMME 32,00 A"),  # a till's VAT code: kept
+        ("SHAMPOING 9,00 EUR", "SHAMPOING 9,00 EUR"),
+        ("CB SANS CONTACT 12,00 le 14/11", "CB SANS CONTACT 12,00 le 14/11"),  # figures after: not debris
+    ],
+)
+def test_debris_beside_the_paper_after_the_last_amount_is_dropped(read, kept):
+    from pipeline.parse.text import drop_tail_debris
+
+    assert drop_tail_debris(read) == kept

@@ -110,11 +110,39 @@ def strip_edge_separators(s: str) -> str:
     return re.sub(r"^[=\-_*#~]{3,}\s*|\s*[=\-_*#~]{3,}$", "", s)
 
 
+LAST_AMOUNT = re.compile(r"(?<![\d.,])\d{1,6}\s?[.,]\s?\d{2}(?:\s?(?:EUR|€))?(?!\d)")
+TAIL_MAX = 14  # characters of debris after the amount
+DEBRIS_CONF = 50.0
+
+
+def drop_tail_debris(raw: str, words: Sequence = ()) -> str:
+    """Cut what the camera caught beside the paper after a line's last amount.
+
+    A photo cropped a little wide reads the table or fabric at the right edge as short
+    words (`PATINE 34,00 EUR Ca`, `TOTAL 104,56 oa`); they break the amount-at-the-end
+    shape of item and total lines. A short tail without figures is dropped when it holds
+    lower-case letters or stray symbols, or when the engine itself doubted those words.
+    A till's VAT code after a price (`12,50 A`, `3,20 B`) is upper-case and kept.
+    """
+    matches = list(LAST_AMOUNT.finditer(raw))
+    if not matches:
+        return raw
+    end = matches[-1].end()
+    tail = raw[end:].strip()
+    if not tail or len(tail) > TAIL_MAX or any(ch.isdigit() for ch in tail):
+        return raw
+    odd = any(ch.islower() for ch in tail) or bool(re.search(r"[^\w\s*€%]", tail))
+    tail_words = [w for w in words if w.text and w.text in tail.split()]
+    doubted = bool(tail_words) and max(w.conf for w in tail_words) < DEBRIS_CONF
+    return raw[:end].rstrip() if odd or doubted else raw
+
+
 def clean_lines(lines: Sequence[Line] | Iterable[Line]) -> list[TextLine]:
     """Separator lines removed; each remaining line folded and repaired once."""
     out: list[TextLine] = []
     for line in lines:
         raw = EDGE_NOISE.sub("", strip_edge_separators(line.text.strip()).strip())
+        raw = drop_tail_debris(raw, line.words)
         if is_separator(raw):
             continue
         up = fold(raw)
