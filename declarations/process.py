@@ -18,9 +18,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -33,7 +32,6 @@ from models.base import now
 from models.db import session
 from models.declarations import DECIDED, Declaration, Participant
 from models.extractions import ExtractionRecord
-from pipeline.contract import extraction_to_contract
 from pipeline.errors import DatabaseUnavailableError, PermanentError, Reason
 from pipeline.extract import ExtractResult, extract_receipt
 from pipeline.interpret import PARSER_VERSION
@@ -168,10 +166,9 @@ class Outcome:
     catalog_version: str | None = None
 
 
-def read(rt: Runtime, ctx: ProgramContext, d: Declaration, *, reocr: bool = False,
+def read(rt: Runtime, ctx: ProgramContext, d: Declaration, data: bytes, *, reocr: bool = False,
          keep: bool = True) -> ExtractResult:
     """The declaration's reading: stored OCR reused unless `reocr` (then kept unless `keep` is False)."""
-    data = rt.store.load_original(d.file_sha256)
     store = rt.store if not reocr else _FreshReadings(rt.store, keep)
     return extract_receipt(d.file_name, data, ctx.extract, store)
 
@@ -195,7 +192,7 @@ class _FreshReadings:
 
 
 def evaluate(s: Session, rt: Runtime, ctx: ProgramContext, d: Declaration, participant: Participant,
-             extraction: Extraction, *, catalog=None) -> Outcome:
+             extraction: Extraction, data: bytes, *, catalog=None) -> Outcome:
     """Duplicates and fraud, matching, rules: the outcome for this declaration as of its own date."""
     from models.fingerprints import behaviour, find_candidates, same_file
     from pipeline.decide import decide, decision_to_dict
@@ -210,7 +207,7 @@ def evaluate(s: Session, rt: Runtime, ctx: ProgramContext, d: Declaration, parti
     fp = fingerprint_of(extraction)
     earlier_file = same_file(s, program=d.program, sha256=d.file_sha256, exclude_declaration_id=d.id)
     candidates = find_candidates(s, program=d.program, fp=fp, exclude_declaration_id=d.id)
-    editing = editing_signals(extraction, rt.store.load_original(d.file_sha256))
+    editing = editing_signals(extraction, data)
     habits = behaviour(s, program=d.program, participant_id=d.participant_id,
                        identity_key=participant.identity_key, at=d.declared_at, template_key=fp.template_key)
     assessment = assess(fp, candidates, editing, habits, ctx.fraud)
@@ -357,7 +354,8 @@ def process_declaration(rt: Runtime, declaration_id: int, *, catalog=None) -> De
             s.add(d)
             s.commit()
         ctx = rt.program(d.program)
-        result = read(rt, ctx, d)
+        data = rt.store.load_original(d.file_sha256)
+        result = read(rt, ctx, d, data)
         extraction_id = rt.store.save_extraction(result.extraction, parser_version=PARSER_VERSION,
                                                  program=d.program, reading_id=result.reading_id)
         with session(rt.url) as s:
@@ -365,7 +363,7 @@ def process_declaration(rt: Runtime, declaration_id: int, *, catalog=None) -> De
             if d.status in DECIDED:  # another delivery of the same job finished first
                 return d
             participant = s.get(Participant, d.participant_id)
-            outcome = evaluate(s, rt, ctx, d, participant, result.extraction, catalog=catalog)
+            outcome = evaluate(s, rt, ctx, d, participant, result.extraction, data, catalog=catalog)
             apply(s, ctx, d, outcome, on=d.declared_at.date(), extraction_id=extraction_id)
             s.commit()
             return d
@@ -402,7 +400,8 @@ def reprocess_declaration(rt: Runtime, declaration_id: int, *, reocr: bool = Fal
                 raise LookupError(f"no declaration {declaration_id}")
         ctx = rt.program(d.program)
         if d.file_sha256 and rt.store.has_original(d.file_sha256):
-            result = read(rt, ctx, d, reocr=reocr, keep=not dry_run)
+            data = rt.store.load_original(d.file_sha256)
+            result = read(rt, ctx, d, data, reocr=reocr, keep=not dry_run)
             extraction = result.extraction
             extraction_id = None
             if not dry_run:  # the fields as the current parser reads the (stored) OCR
@@ -413,7 +412,7 @@ def reprocess_declaration(rt: Runtime, declaration_id: int, *, reocr: bool = Fal
         with session(rt.url) as s:
             d = s.get(Declaration, declaration_id, with_for_update=not dry_run)
             participant = s.get(Participant, d.participant_id)
-            outcome = evaluate(s, rt, ctx, d, participant, extraction, catalog=catalog)
+            outcome = evaluate(s, rt, ctx, d, participant, extraction, data, catalog=catalog)
             after_points = outcome.points if outcome.status == "accepted" else 0
             change = Change(d.id, d.status, outcome.status, d.points, after_points, tuple(d.reasons),
                             tuple(outcome.reasons), applied=not dry_run)

@@ -17,7 +17,7 @@ from typing import Protocol
 from pipeline.decode import decode_pages
 from pipeline.errors import FileTooLargeError, IncompleteReceiptError, PermanentError
 from pipeline.fraud.editing import image_forensics
-from pipeline.interpret import PARSER_VERSION, interpret
+from pipeline.interpret import interpret
 from pipeline.intake import check_file
 from pipeline.read import reader_version, read_document
 from pipeline.settings import IntakeLimits, LegibilityLimits, ReadingSettings, Settings
