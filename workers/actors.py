@@ -18,6 +18,15 @@ from datetime import date
 
 import dramatiq
 
+# Everything the actors and the sweeper thread use is imported here, in the main thread at
+# boot: first imports made lazily from a worker thread and the sweeper thread at once raced
+# inside SQLAlchemy's package initialisation ("partially initialized module"), and the first
+# message was dead-lettered with an ImportError.
+import declarations.process  # noqa: F401,E402
+import ledger.settle  # noqa: F401,E402
+import pipeline.extract  # noqa: F401,E402
+import workers.reprocess  # noqa: F401,E402
+import workers.sweeper  # noqa: F401,E402
 from pipeline.settings import Settings
 from workers.broker import LEDGER_QUEUE, PROCESS_QUEUE, READING_QUEUE, REPROCESS_QUEUE, install_broker
 
