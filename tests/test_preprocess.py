@@ -328,3 +328,66 @@ def test_eights_nines_and_bees_keep_their_holes():
     clean = np.where(grey < 150, 0, 255).astype(np.uint8)
     _, opened = open_slashed_zeros(clean, 25.0)  # digit height of a 34 px font
     assert opened == 2
+
+
+# --- paper masks cut by light, rows of dashes and stars, print above the first line ---------
+
+
+@pytest.mark.parametrize("seed", [700079, 700097, 1100024])
+def test_paper_mask_cut_by_a_light_gradient_is_grown_over_the_print(seed):
+    """On a light table under a gradient of light the brightness cut ran through the paper,
+    masking half the rows: the letters lined up outside it, as tall as those inside, are print."""
+    sample, page = generated_page(seed, "photo")
+    assert any(s.startswith("print_outside_mask:") for s in page.steps), page.steps
+    assert_reads(ocr_text(page), sample.truth)
+
+
+def test_granite_specks_outside_a_paper_mask_are_not_taken_for_print():
+    sample, page = generated_page(700134, "photo")
+    assert "mask_background" in page.steps
+    assert not any(s.startswith("print_outside_mask:") for s in page.steps), page.steps
+    text = ocr_text(page)
+    assert sample.truth["total"].replace(".", ",") in text and "SUPERETTE" in text
+
+
+@pytest.mark.parametrize("seed", [1100007, 1100202])
+def test_rows_of_dashes_or_stars_do_not_set_the_character_height(seed):
+    """Five `-----` rows (or four `*****` rows) outnumbered the letters: the median component was a
+    dash, the page was blown up 1.6x, and refused as too blurred."""
+    sample, page = generated_page(seed, "photo")
+    check_legibility(page.legibility, LegibilityLimits())
+    assert "scale:1.60" not in page.steps, page.steps
+    glyphs = measure_char_height(page.image)
+    assert 20 <= glyphs.char_height <= 32, glyphs.char_height
+    text = ocr_text(page)
+    assert sample.truth["total"].replace(".", ",") in text or sample.truth["total"] in text, text
+
+
+def test_print_above_the_first_line_read_is_boxed():
+    from pipeline.read import print_above
+    from pipeline.values import Line
+
+    image = np.full((300, 600), 255, np.uint8)
+    cv2.putText(image, "STUDIO BOUCLES", (80, 70), cv2.FONT_HERSHEY_DUPLEX, 1.4, 0, 3)
+    cv2.putText(image, "177B RUE OBERKAMPF", (120, 140), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    first = Line(text="177B RUE OBERKAMPF", conf=92.0, box=(120, 118, 330, 28))
+    x, y, w, h = print_above(image, (first,))
+    assert 70 <= x <= 85 and 30 <= y <= 45 and 330 <= w <= 420 and 28 <= h <= 50, (x, y, w, h)
+    blank = np.full((300, 600), 255, np.uint8)
+    assert print_above(blank, (first,)) is None
+    assert print_above(image, (Line(text="x", conf=90.0, box=(80, 30, 360, 45)),)) is None  # nothing above
+
+
+def test_a_shop_name_tesseract_skips_is_read_by_the_second_engine():
+    """A condensed display font on top: Tesseract's lines start at the street."""
+    from rapidfuzz import fuzz
+
+    from pipeline.extract import ExtractOptions, extract_receipt
+    from samples.generator import generate
+
+    sample = generate(1100001, "photo")
+    extraction = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction
+    primary = next(r for r in extraction.readings if r.variant != "lines")
+    assert not any("BOUCLES" in line.text.upper() for line in primary.lines)
+    name = extraction.fields.retailer.name or ""
+    assert fuzz.ratio(name, sample.truth["retailer"]["name"]) >= 85, name

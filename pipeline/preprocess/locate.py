@@ -32,6 +32,9 @@ LONG_EDGE = 0.25  # an edge curve this long (share of the short side) may be the
 MIN_SIDE_STEP = 2.5  # grey levels between just inside and just outside each side of an edge-drawn outline
 WHITE_SURROUND_GAP = 8  # whiteness levels: a frame this close to the paper's level is no table
 DARK_FRAME_STEP = 40.0  # the side step asked of an edge-drawn outline inside a white surround
+MIN_PRINT_OUTSIDE = 6  # letters outside a paper box's mask before it is grown over them
+SAME_HEIGHT = (0.75, 1.33)  # letters outside the mask this close to the inside letters' height are print
+PRINT_LIKE_SHARE = 0.5  # ... and must be most of what lines up outside it (speckle comes in every size)
 SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured: beside a rule's thickness, and beyond
 
 
@@ -97,9 +100,21 @@ def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
     return masks
 
 
+def texture_of(grey: np.ndarray) -> np.ndarray:
+    """Local mean |Laplacian|: high on speckled surfaces, low on blank paper."""
+    return cv2.GaussianBlur(cv2.convertScaleAbs(cv2.Laplacian(grey, cv2.CV_16S, ksize=3)), (0, 0), 3)
+
+
+def surface_texture(grey: np.ndarray) -> float:
+    """The texture of the surface the paper lies on, read along the photo's border at work size."""
+    f = min(1.0, WORK_SIDE / max(grey.shape[:2]))
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else grey
+    return float(np.median(border_of(texture_of(small))))
+
+
 def smooth_mask(grey: np.ndarray) -> np.ndarray | None:
     """Where the picture is free of fine texture (blank paper), when the surface around it is not."""
-    texture = cv2.GaussianBlur(cv2.convertScaleAbs(cv2.Laplacian(grey, cv2.CV_16S, ksize=3)), (0, 0), 3)
+    texture = texture_of(grey)
     surface = float(np.median(border_of(texture)))
     if surface < TEXTURED_SURFACE:
         return None
@@ -324,6 +339,57 @@ def cut_paper_box(bgr: np.ndarray, paper: Paper, fill: tuple[int, ...]) -> np.nd
     mask = cv2.resize(paper.mask, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_LINEAR)
     crop[mask < 128] = fill
     return crop
+
+
+def include_print(bgr: np.ndarray, paper: Paper, min_outside: int = MIN_PRINT_OUTSIDE) -> tuple[Paper, int]:
+    """The paper box grown over the print its mask left out, and how many letters that was.
+
+    A paper box comes from a brightness cut, and a light table under a gradient of
+    light can pull the cut through the paper itself, slicing rows of print. Letters
+    lined up in rows outside the mask, of the same height as the letters inside it,
+    are print the cut missed; texture beside the paper (granite, wood) can line up
+    too, but in specks of every size, mostly smaller than the print. When enough
+    letters were left out, the box becomes the hull of the paper and those letters,
+    with a character height of margin.
+    """
+    from pipeline.preprocess.text import LETTER_ASPECT, grey_of, measure_char_height
+
+    grey = grey_of(bgr)
+    if surface_texture(grey) >= TEXTURED_SURFACE:
+        return paper, 0  # on granite or wood, specks line up like letters: the mask is all there is
+    glyphs = measure_char_height(grey)
+    s = glyphs.stats
+    s = s[s[:, 2] <= LETTER_ASPECT * s[:, 3]]  # letters, not the dashes of separator rows
+    if glyphs.char_height <= 0 or len(s) < 3:
+        return paper, 0
+    x, y, w, h = paper.box
+    mask = cv2.resize(paper.mask, (w, h), interpolation=cv2.INTER_NEAREST)
+    cx, cy = s[:, 0] + s[:, 2] // 2 - x, s[:, 1] + s[:, 3] // 2 - y
+    inside = (cx >= 0) & (cy >= 0) & (cx < w) & (cy < h)
+    inside[inside] = mask[cy[inside], cx[inside]] > 0
+    if inside.sum() < 3 or inside.all():
+        return paper, 0
+    height = float(np.median(s[inside, 3]))
+    alike = ~inside & (s[:, 3] >= SAME_HEIGHT[0] * height) & (s[:, 3] <= SAME_HEIGHT[1] * height)
+    outside = int(alike.sum())
+    if outside < min_outside or outside < PRINT_LIKE_SHARE * int((~inside).sum()):
+        return paper, 0
+    ih, iw = bgr.shape[:2]
+    m = int(glyphs.char_height)
+    kept = s[alike]
+    ys, xs = np.nonzero(mask)
+    step = max(1, len(xs) // 4000)
+    points = [np.column_stack([xs[::step] + x, ys[::step] + y])]
+    for right in (False, True):
+        for below in (False, True):
+            points.append(np.column_stack([kept[:, 0] + (kept[:, 2] + m if right else -m),
+                                           kept[:, 1] + (kept[:, 3] + m if below else -m)]))
+    pts = np.clip(np.concatenate(points), 0, [iw - 1, ih - 1]).astype(np.int32)
+    hull = cv2.convexHull(pts)
+    bx, by, bw, bh = cv2.boundingRect(hull)
+    region = np.zeros((bh, bw), np.uint8)
+    cv2.drawContours(region, [hull - [bx, by]], -1, 255, cv2.FILLED)
+    return Paper("paper_box", box=(bx, by, bw, bh), mask=region), outside
 
 
 def trim_edges(image: np.ndarray, share: float = 0.01) -> np.ndarray:

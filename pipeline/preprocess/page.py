@@ -10,7 +10,15 @@ import numpy as np
 from pipeline.preprocess.clean import find_rules, flatten_illumination, open_slashed_zeros
 from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
-from pipeline.preprocess.locate import Paper, cut_paper_box, find_paper, trim_edges, warp_paper
+from pipeline.preprocess.locate import (
+    MIN_PRINT_OUTSIDE,
+    Paper,
+    cut_paper_box,
+    find_paper,
+    include_print,
+    trim_edges,
+    warp_paper,
+)
 from pipeline.preprocess.pens import erase_strokes, find_underlines
 from pipeline.preprocess.rows import move_box, shrink_tall_rows
 from pipeline.preprocess.text import Glyphs, grey_of, grow_to_print, measure_char_height, text_bounds
@@ -55,6 +63,9 @@ def locate_receipt(image: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
         return bgr, factor, steps
     steps.append(f"found_receipt:{paper.how}")
     if paper.how == "paper_box":
+        paper, outside = include_print(bgr, paper)
+        if outside >= MIN_PRINT_OUTSIDE:
+            steps.append(f"print_outside_mask:{outside}")
         steps.append("mask_background")
         return cut_paper_box(bgr, paper, paper_colour(bgr, paper)), factor, steps
     steps.append("warp" if paper.how == "quad" else "rotate_crop")

@@ -15,6 +15,7 @@ MEASURE_PIXELS = 1_000_000  # characters are measured on a copy reduced to about
 MIN_RELIABLE_GLYPHS = 25  # fewer letters than this: the height is a guess
 PRINTED_ROW = 0.01  # share of a row's pixels in ink for it to hold print
 EDGE_ROW = 0.5  # a row this inked is the paper's dark edge or the table, not print
+LETTER_ASPECT = 1.3  # width over height: wider components are dashes or merged letters
 GAP_LINES = 1.2  # character heights of blank rows that end the print above or below the letters
 
 
@@ -63,26 +64,35 @@ def find_glyphs(mask: np.ndarray, min_height: int = 4) -> Glyphs:
         & (fill > 0.08)
         & (fill < 0.95)  # solid blocks are logos or dirt
     )
-    keep &= in_text_rows(labels, stats, cents, keep)
+    in_rows, strip = in_text_rows(labels, stats, cents, keep)
+    keep &= in_rows
     glyphs = stats[keep]
     if len(glyphs) < 3:
         return Glyphs(glyphs, 0.0)
-    heights = glyphs[:, 3].astype(np.float64)
-    # punctuation and dashes pull the median down: take the median of the taller half
-    median = float(np.median(heights))
-    tall = heights[heights >= 0.6 * median]
-    return Glyphs(glyphs, float(np.median(tall)), reliable=len(tall) >= MIN_RELIABLE_GLYPHS)
+    # Each row of print counts once, by its own median height: rows of dashes or stars
+    # (`-----`, `*****`) hold many more components than a row of bold letters that
+    # touch, and would otherwise outvote the letters.
+    strip = strip[keep]
+    rows, row_of = np.unique(strip, return_inverse=True)
+    row_heights = np.array([np.median(glyphs[row_of == k, 3]) for k in range(len(rows))], np.float64)
+    # punctuation-only rows pull the median down: take the median of the taller rows
+    median = float(np.median(row_heights))
+    tall = row_heights >= 0.6 * median
+    letters = int(np.isin(row_of, np.flatnonzero(tall)).sum())
+    return Glyphs(glyphs, float(np.median(row_heights[tall])), reliable=letters >= MIN_RELIABLE_GLYPHS)
 
 
-def in_text_rows(labels: np.ndarray, stats: np.ndarray, cents: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """Which components line up with neighbours of their size into a row, as letters do.
+def in_text_rows(labels: np.ndarray, stats: np.ndarray, cents: np.ndarray,
+                 keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which components line up with neighbours of their size into a row, as letters do,
+    and the row (strip) each component was smeared into.
 
     The kept components are smeared sideways by about a letter's width; letters of a
     word or line merge into flat strips, while texture speckle (granite, wood grain,
     paper fibres) merges into blobs as tall as they are wide, or stays alone.
     """
     if keep.sum() < 3:
-        return keep
+        return keep, np.zeros(len(stats), np.int64)
     height = float(np.percentile(stats[keep, 3], 75))
     candidates = np.zeros(len(stats) + 1, np.uint8)
     candidates[1:][keep] = 255
@@ -97,7 +107,7 @@ def in_text_rows(labels: np.ndarray, stats: np.ndarray, cents: np.ndarray, keep:
     members = np.bincount(strip[keep], minlength=n)
     flat = (sw >= 2.2 * sh) & (sh <= 2.5 * height) & (members >= 3)
     flat[0] = False
-    return keep & flat[strip]
+    return keep & flat[strip], strip
 
 
 def measure_char_height(grey: np.ndarray) -> Glyphs:
