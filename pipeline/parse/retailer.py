@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
 from pipeline.parse.text import TextLine, repair_words
@@ -14,6 +15,7 @@ from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
 NAME_SPAN = 6  # the name is among the first meaningful lines
+REPAIRED_PLACE = 0.9  # confidence kept by a postal code or city restored from the other
 
 STREET_WORDS = (
     r"RUE|R\.|AV|AVE|AVENUE|BD|BLD|BOULEVARD|BOUL|PLACE|PL|CHEMIN|CHE|CH|ROUTE|RTE|ALLEE|ALL"
@@ -212,7 +214,7 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
             if city is None and not (m.start("code") == 0 or "CP" in line.labels):
                 continue  # a bare five-digit number mid-line is no postal code
             if city:
-                city = CEDEX.sub("", repair_words(city))
+                city = tidy_city(CEDEX.sub("", repair_words(city)))
             conf = line.conf * (1.0 if city else 0.8) * (1.0 if i < span else 0.85)
             return Place(code, city, i, conf)
     return None
@@ -221,6 +223,9 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
 def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] | None:
     """The street line: number + street word, or a shopping-centre / ZAC line."""
     limit = min(HEADER_SPAN, len(lines))
+    # the first line is the shop's name, even when it reads like a numberless site (`ESPACE BEAUTE`)
+    first = next((i for i in range(len(lines)) if not _looks_like_noise(lines[i])), -1)
+    site_name = lambda j: j == first and not re.search(r"\d", lines[j].raw)  # noqa: E731
     if place is not None:
         limit = max(limit, place.line + 1)
         # the street is usually just above the postal code line, or on it
@@ -232,14 +237,15 @@ def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] 
             if part:
                 return part, place.line
         for j in (place.line - 1, place.line - 2):
-            if j >= 0 and (STREET.search(lines[j].labels) or STREET_NUMBERED.search(lines[j].digits)):
+            if j >= 0 and not site_name(j) and (
+                    STREET.search(lines[j].labels) or STREET_NUMBERED.search(lines[j].digits)):
                 return lines[j].raw.strip(" ,"), j
         j = place.line - 1
         if j >= 0 and NUMBER_THEN_WORDS.match(lines[j].labels) and not PHONE.search(lines[j].digits):
             return lines[j].raw.strip(" ,"), j
     for i in range(limit):
         line = lines[i]
-        if "TEL" in line.labels or find_date_matches(line.digits):
+        if "TEL" in line.labels or find_date_matches(line.digits) or site_name(i):
             continue
         if STREET_NUMBERED.search(line.digits) or STREET.match(line.labels):
             return line.raw.strip(" ,"), i
@@ -282,6 +288,23 @@ def is_tagline(line: TextLine) -> bool:
     return bool(words) and all(w.strip("-") in _TAGLINE_SET or w == "-" for w in words)
 
 
+# `LES CISEAUX D OR`: a lone D, L or J before a vowel is an elision whose apostrophe was lost
+LOST_APOSTROPHE = re.compile(r"(?<![\w'])([DLJdlj])\s(?=[AEIOUYHÉÈaeiouyhéè])")
+# `MAISON CAPILLAIRE | 7`, `PRIX BAS (1 k`: a bar or an unclosed bracket, then a few marks
+NAME_TAIL_DEBRIS = re.compile(r"\s+(?:\||\((?![^()]*\)))[^A-Za-z]*(?:\b[A-Za-z]\b[^A-Za-z]*)?$")
+
+
+def tidy_name(name: str) -> str:
+    """A shop name without the lost apostrophes and trailing debris of its OCR."""
+    name = re.sub(r"(?<=\w)\s*'\s*(?=\w)", "'", NAME_TAIL_DEBRIS.sub("", name))  # `COIFF' AND CO`
+    return LOST_APOSTROPHE.sub(r"\1'", name).strip()
+
+
+def tidy_city(city: str) -> str:
+    """`CLERMONT - FERRAND`, `BOURG -EN-BRESSE`: no city name has spaces around its hyphens."""
+    return re.sub(r"\s*-\s*", "-", city).strip("-")
+
+
 def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) -> tuple[str, int] | None:
     """The first meaningful header line above the address `block`: no greeting, tagline,
     customer, phone, address, date or legal line (a known chain may sit anywhere in the header)."""
@@ -304,6 +327,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         if find_date_matches(line.digits) or STREET_NUMBERED.search(line.digits):
             continue
         name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
+        name = tidy_name(name)
         if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
             name = re.sub(r"^[A-Za-z]*[a-z][A-Za-z]*\s+(?=[A-Z]{2})", "", name)  # `eS SUPERETTE`: edge debris
         if len(name) >= 2:
@@ -315,6 +339,10 @@ def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
     """The shop, with a confidence per sub-field."""
     conf: dict[str, float] = {}
     place = find_place(lines)
+    if place is not None:
+        code, city = postcodes.table().repair(place.postal_code, place.city)
+        if (code, city) != (place.postal_code, place.city):
+            place = replace(place, postal_code=code, city=city, conf=place.conf * REPAIRED_PLACE)
     address = find_address(lines, place)
     siret = find_siret(lines)
     taken = set()

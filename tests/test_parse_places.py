@@ -1,0 +1,84 @@
+"""The shop's place: postal codes and cities checked against each other, names and cities tidied."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.parse import lines_from_text, parse_receipt
+from pipeline.parse.postcodes import fold, misread_of, table, variants_of
+from pipeline.parse.retailer import tidy_city, tidy_name
+
+
+@pytest.mark.parametrize("code, city, fixed", [
+    ("63006", "CLERMONT-FERRAND", ("63000", "CLERMONT-FERRAND")),  # a zero read as a six
+    ("09603", "LYON", ("69003", "LYON")),  # two digits misread
+    ("66000", "NICE", ("06000", "NICE")),  # a leading zero read as a six
+    ("64206", "BIARRITZ", ("64200", "BIARRITZ")),
+    ("38000", "GRENOBL", ("38000", "GRENOBLE")),  # the city cut at the paper's edge
+    ("13001", "MARS", ("13001", "MARSEILLE")),
+    ("06000", "NICE RER", ("06000", "NICE")),  # debris read after the name
+    ("20137", "PORTO VECCHIO", ("20137", "PORTO VECCHIO")),  # a right pair is left as printed
+    ("98000", "MONACO", ("98000", "MONACO")),  # Monaco shares French addressing
+])
+def test_a_misread_half_of_the_place_is_restored_from_the_other(code, city, fixed):
+    assert table().repair(code, city) == fixed
+
+
+@pytest.mark.parametrize("code, city", [
+    ("75088", "PARIS"),  # 75003, 75006, 75008 and 75009 all print alike: no guess
+    ("78150", "LE CHESNAY"),  # the older name of LE CHESNAY-ROCQUENCOURT is a whole name, not a cut
+    ("75015", "CARTE BANCAIRE"),  # another line taken for the city: nothing to match it with
+    ("43112", None),  # no such code and nothing to tell which one it was
+])
+def test_what_cannot_be_told_is_left_as_read(code, city):
+    assert table().repair(code, city) == (code, city)
+
+
+def test_digit_misreads_are_only_look_alikes():
+    assert misread_of("63006", "63000") and misread_of("09603", "69003")
+    assert not misread_of("63100", "63000")  # 1 and 0 do not look alike
+    assert not misread_of("69998", "69003")  # three digits apart
+    assert "75008" in variants_of("75088") and "75088" not in variants_of("75088")
+
+
+def test_names_are_folded_for_comparison():
+    assert fold("Saint-Étienne") == fold("ST ETIENNE") == "SAINT ETIENNE"
+    assert fold("L'Haÿ-les-Roses") == "L HAY LES ROSES"
+
+
+def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
+    text = "SALON ELEGANCE\n12 RUE DE LA PAIX\n49006 ANGERS\nSHAMPOOING 24,50\nTOTAL 24,50\nCB 24,50\n21/11/2026 14:32"
+    fields = parse_receipt(lines_from_text(text))
+    assert (fields.retailer.postal_code, fields.retailer.city) == ("49000", "ANGERS")
+    assert fields.confidence["postal_code"] < 0.95  # a repaired code is a little less sure
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("LES CISEAUX D OR", "LES CISEAUX D'OR"),  # the elision's apostrophe lost
+    ("L ESPACE K", "L'ESPACE K"),
+    ("COIFF' AND CO", "COIFF'AND CO"),  # a space read after the apostrophe
+    ("MAISON CAPILLAIRE | 7", "MAISON CAPILLAIRE"),  # a bar and a digit beside the paper
+    ("PRIX BAS (1 k", "PRIX BAS"),  # an unclosed bracket and debris
+    ("CAFE (PARIS)", "CAFE (PARIS)"),  # a closed bracket is print
+    ("D ARTAGNAN COIFFURE", "D'ARTAGNAN COIFFURE"),
+    ("JEAN DUPONT", "JEAN DUPONT"),
+])
+def test_shop_names_are_tidied(raw, name):
+    assert tidy_name(raw) == name
+
+
+@pytest.mark.parametrize("raw, city", [
+    ("CLERMONT - FERRAND", "CLERMONT-FERRAND"), ("BOURG -EN-BRESSE", "BOURG-EN-BRESSE"), ("PARIS", "PARIS"),
+])
+def test_city_hyphens_lose_their_spaces(raw, city):
+    assert tidy_city(raw) == city
+
+
+def test_a_shop_named_like_a_site_is_its_name_not_its_address():
+    """`ESPACE BEAUTE` on the first line once became the street, leaving no shop name."""
+    text = "ESPACE BEAUTE\n33 RUE DE PARIS\n49000 ANGERS\nCOUPE 29,40\nTOTAL 29,40\nCB 29,40\n14/10/2025 10:20"
+    fields = parse_receipt(lines_from_text(text))
+    assert fields.retailer.name == "ESPACE BEAUTE"
+    assert fields.retailer.address == "33 RUE DE PARIS"
+    lost_street = parse_receipt(lines_from_text(text.replace("33 RUE DE PARIS\n", "")))
+    assert lost_street.retailer.name == "ESPACE BEAUTE" and lost_street.retailer.address is None
