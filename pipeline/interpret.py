@@ -9,6 +9,7 @@ the second engine was chosen for), and for the items when only its items add up.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 
@@ -16,11 +17,17 @@ from pipeline.parse import parse_receipt
 from pipeline.second_opinion import items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "7"
+PARSER_VERSION = "8"
+WEAK_NAME = 0.6  # a shop name read with less confidence yields to the second engine's better read
+
+
+# PP-OCR may drop the space between two amounts of a crop: `1*29,8029,80` is `1*29,80 29,80`
+GLUED_AMOUNTS = re.compile(r"(\d[,.]\d\d)(?=\d{1,5}[,.]\d\d(?!\d))")
 
 
 def splice(line: Line, correction: Line) -> Line:
     """The line with the words under the correction's span replaced by its text."""
+    correction = replace(correction, text=GLUED_AMOUNTS.sub(r"\1 ", correction.text))
     span = correction.words[0].box if correction.words else line.box
     if span == line.box or not line.words:
         return Line(text=correction.text, conf=correction.conf, box=line.box, underlined=line.underlined)
@@ -34,9 +41,14 @@ def splice(line: Line, correction: Line) -> Line:
 
 
 def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...]) -> tuple[Line, ...]:
-    """The primary lines with the second engine's corrections spliced in (matched by box)."""
+    """The primary lines with the second engine's corrections spliced in (matched by box),
+    and the lines it read where the primary engine saw none, in their place from the top."""
     by_box = {c.box: c for c in corrections if c.text.strip()}
-    return tuple(line if (c := by_box.get(line.box)) is None else splice(line, c) for line in primary)
+    merged = [line if (c := by_box.pop(line.box, None)) is None else splice(line, c) for line in primary]
+    for extra in sorted(by_box.values(), key=lambda c: c.box[1], reverse=True):
+        at = next((i for i, line in enumerate(merged) if line.box[1] > extra.box[1]), len(merged))
+        merged.insert(at, extra)
+    return tuple(merged)
 
 
 def same_code_misread(first: str | None, second: str | None) -> bool:
@@ -47,13 +59,35 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
     return first[:2] == second[:2] and sum(a != b for a, b in zip(first, second)) <= 3
 
 
+def zeros_restored(first: str | None, second: str | None) -> str | None:
+    """`first` with the zeros that the second reading shows were read as 6, 8 or 9
+    (`646184` and `046184`; PP-OCR may drop a leading zero: `20831` for `620831`)."""
+    if not first or not second or first == second:
+        return None
+    if len(second) == len(first) - 1 and first[0] in "689" and first[1:] == second:
+        return "0" + second
+    if len(first) == len(second) and all(a == b or (b == "0" and a in "689") for a, b in zip(first, second)):
+        return second
+    return None
+
+
 def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
-    """Base fields, with the second engine's total, postal code and (when they add up) items."""
+    """Base fields, with the second engine's shop name (when the first missed or doubted it),
+    ticket zeros, total, postal code and (when they add up) items."""
     fields = base
     conf = dict(base.confidence)
     if same_code_misread(base.retailer.postal_code, second.retailer.postal_code):
         fields = replace(fields, retailer=replace(fields.retailer, postal_code=second.retailer.postal_code))
         conf["postal_code"] = second.confidence.get("postal_code", conf.get("postal_code", 0.5))
+    if second.retailer.name and (base.retailer.name is None or (
+            second.retailer.name != base.retailer.name
+            and (" " in second.retailer.name or " " not in base.retailer.name)  # PP-OCR may drop spaces
+            and conf.get("retailer", 0) < WEAK_NAME <= second.confidence.get("retailer", 0))):
+        # the name lines are re-read whole when the primary engine missed or doubted the name
+        fields = replace(fields, retailer=replace(fields.retailer, name=second.retailer.name))
+        conf["retailer"] = second.confidence.get("retailer", 0.5)
+    if (ticket := zeros_restored(base.ticket, second.ticket)) is not None:
+        fields = replace(fields, ticket=ticket)
     if second.total is not None and second.total != base.total:
         # The second engine reads totals better; Tesseract's total stays only when it is
         # the better confirmed of the two (by items, subtotal, payment or VAT lines).

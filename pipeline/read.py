@@ -26,8 +26,9 @@ from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
 # bump when preprocessing or reading changes what a stored reading holds
-# (8: the receipt's perceptual hash; 9: the image forensics measured at read time)
-READER_VERSION = "9"
+# (8: the receipt's perceptual hash; 9: the image forensics measured at read time;
+#  10: paper masks grown over print they cut, dashes out of the character height, print above the first line)
+READER_VERSION = "10"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -118,15 +119,57 @@ def recheck(prepared: PreparedPage, primary: Reading, settings: ReadingSettings)
         return None
     started = time.perf_counter()
     spans = [digit_span(primary.lines[i]) if figures else primary.lines[i].box for i, figures in picks]
+    boxes = [primary.lines[i].box for i, _ in picks]
+    if fields.retailer.name is None and (above := print_above(prepared.image, primary.lines)) is not None:
+        spans.append(above)  # a shop name the primary engine did not see at all (large or condensed print)
+        boxes.append(above)
     recognizer = get_recognizer(settings)
     texts = recognizer.recognize([crop_box(prepared.image, span) for span in spans])
     texts = [(tidy(text), conf) for text, conf in texts]
-    lines = tuple(Line(text=text, conf=conf, box=primary.lines[i].box, words=(Word(text, conf, span),))
-                  for (i, _), span, (text, conf) in zip(picks, spans, texts))
+    lines = tuple(Line(text=text, conf=conf, box=box, words=(Word(text, conf, span),))
+                  for box, span, (text, conf) in zip(boxes, spans, texts))
     return Reading(engine=recognizer.name, engine_version=recognizer.version, lines=lines, page=prepared.index,
                    seconds=time.perf_counter() - started, variant="lines")
 
 
+ABOVE_LINES = 4.0  # line heights searched above the first line read for print it missed
+INK = 128  # grey level under which a prepared (flattened) page is ink
+
+
+def print_above(image: np.ndarray, lines: tuple[Line, ...]) -> tuple[int, int, int, int] | None:
+    """The box of the row of print just above the first line read, if there is one.
+
+    Tesseract can skip a whole line of large, bold or condensed print (a shop name set
+    in a display font) while reading the rest: its lines then start below it.
+    """
+    if not lines:
+        return None
+    first = min(lines, key=lambda line: line.box[1])
+    _, y, _, h = first.box
+    top = max(0, int(y - ABOVE_LINES * h))
+    bottom = y - max(1, h // 6)
+    if bottom - top < h // 2:
+        return None
+    ink = image[top:bottom] < INK
+    rows = np.flatnonzero(ink.sum(axis=1) >= 3)
+    if not len(rows):
+        return None
+    # the run of inked rows nearest the first line (allowing a thin gap inside a glyph row)
+    end = start = rows[-1]
+    for r in rows[::-1][1:]:
+        if start - r > max(2, h // 5):
+            break
+        start = r
+    run_height = end - start + 1
+    if not (0.5 * h <= run_height <= 3.5 * h):
+        return None
+    cols = np.flatnonzero(ink[start : end + 1].any(axis=0))
+    if len(cols) < h:
+        return None  # a speck or a rule end, not a word
+    return int(cols[0]), int(top + start), int(cols[-1] - cols[0] + 1), int(run_height)
+
+
+CURRENCY_WORD = re.compile(r"^(?:€|EUR|EUROS?|E)[.,:;]?$", re.IGNORECASE)
 FIGURE = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*(?:€|EUR|E)?$")  # 24,50  *6.50  24,50€ ; not 250ML, X8
 
 
@@ -151,11 +194,19 @@ def digit_span(line: Line) -> tuple[int, int, int, int]:
     has_digit = [is_figure(w.text) for w in line.words]
     if not any(has_digit):
         return line.box
-    if has_digit[-1]:
+    last = len(has_digit) - 1
+    while last > 0 and not has_digit[last] and CURRENCY_WORD.match(line.words[last].text):
+        last -= 1  # `115,20 EUR`: the figures before the currency word
+    if has_digit[last]:
+        has_digit = has_digit[: last + 1]
         start = len(has_digit) - 1
         while start > 0 and has_digit[start - 1]:
             start -= 1
-        boxes = [w.box for w in line.words[start:]]
+        # `ROULEAU PEINTURE 180  1*12.90  12.90`: a bare number before the figures ends the name
+        priced = re.search(r"\d[,.]\d\d", line.words[len(has_digit) - 1].text)
+        while priced and start < len(has_digit) - 1 and line.words[start].text.isdigit():
+            start += 1
+        boxes = [w.box for w in line.words[start : len(has_digit)]]
     else:
         boxes = [line.words[has_digit.index(True)].box]
     x0 = min(b[0] for b in boxes)

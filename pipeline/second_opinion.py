@@ -7,7 +7,8 @@ plateaued near 0.76 and 0.95, so those lines are always re-read (a few crops cos
 tens of milliseconds, a full-page PP-OCR pass seconds). Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
-lines when the items do not add up to the total.
+lines when the items do not add up to the total, and the ticket number's line when it
+holds digits a zero is misread as.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from pipeline.values import Line, ReceiptFields
 TOTAL_LABELS = re.compile(r"TOTAL|TOT\b|PAYER|MONTANT|NET\b|TTC|\bDU\b|CB\b|CARTE|ESPECES|CHEQUE|PERCU|RENDU")
 POSTAL = re.compile(r"\b\d[\dOILSB]{4}\b")
 DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}")
-PRICE_AT_END = re.compile(r"\d\s*[,.]\s*\d\d\s*(?:€|EUR|[A-Z])?\s*$")
+# a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
+PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
+ZERO_LOOKALIKES = re.compile(r"[689]")
 NAME_LINES = 2  # the shop name is printed in the first lines of the header
 MAX_POSTAL_LINES = 2
 MAX_TOTAL_LINES = 4
@@ -56,8 +59,13 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         whole.update(range(min(NAME_LINES, len(lines))))
     if fields.date is None:
         whole.update(i for i, t in enumerate(folded) if DATE_LIKE.search(t))
+    if fields.ticket and ZERO_LOOKALIKES.search(fields.ticket):
+        # `046184` read `646184`: a slashed or dotted zero, which PP-OCR reads better
+        figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])
     if fields.items and not items_agree(fields):
-        end = totals[0] if totals else len(lines)
+        # the items end at the first total line below a price (`PLACE DU MARCHE` is no `MONTANT DU`)
+        first_price = next((i for i, t in enumerate(folded) if PRICE_AT_END.search(t)), 0)
+        end = next((i for i in totals if i > first_price), len(lines))
         item_lines = [i for i in range(header // 2, end) if PRICE_AT_END.search(folded[i])]
         figures.update(item_lines[:MAX_ITEM_LINES])
     return sorted({i: i not in whole for i in whole | figures}.items())

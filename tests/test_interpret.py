@@ -92,3 +92,86 @@ def test_decorative_rows_do_not_make_a_crisp_receipt_illegible():
     murky = tuple(line(t, 40 * i, conf=30.0) for i, t in enumerate(("SA1ON", "7S0O8 PAR1S", "T0TAL 2A,S0")))
     with pytest.raises(IllegibleError, match=r"OCR confidence 30% .* at least 45% needed"):
         check_confidence(Reading("tesseract", "5", murky), LegibilityLimits())
+
+
+def test_second_engine_line_above_the_first_is_inserted_and_names_the_shop():
+    """Tesseract skipped a display-font shop name; PP-OCR read the print found above its first line."""
+    missed = TESSERACT[1:]
+    primary = Reading("tesseract", "5", missed, variant="psm6")
+    band = (60, 2, 300, 30)
+    name = Line(text="SALON ELEGANCE", conf=96.0, box=band, words=(Word("SALON ELEGANCE", 96.0, band),))
+    merged = merge_lines(missed, (name,))
+    assert [ln.text for ln in merged[:2]] == ["SALON ELEGANCE", "12 RUE DE LA PAIX"]
+    assert interpret((primary,)).retailer.name is None
+    fields = interpret((primary, Reading("rapidocr", "1", (name,), variant="lines")))
+    assert fields.retailer.name == "SALON ELEGANCE"
+    assert fields.retailer.address == "12 RUE DE LA PAIX"
+
+
+def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_spaces():
+    doubtful = (line("SALON EI EGANTE", 0, conf=40.0),) + TESSERACT[1:]
+    primary = Reading("tesseract", "5", doubtful, variant="psm6")
+
+    def second(text: str) -> Reading:
+        return Reading("rapidocr", "1", (Line(text=text, conf=97.0, box=doubtful[0].box,
+                                              words=(Word(text, 97.0, doubtful[0].box),)),), variant="lines")
+
+    assert interpret((primary, second("SALON ELEGANCE"))).retailer.name == "SALON ELEGANCE"
+    # PP-OCR sometimes drops the spaces of a large line: a name glued into one word is worse
+    assert interpret((primary, second("SALONELEGANCE"))).retailer.name == "SALON EI EGANTE"
+
+
+def test_two_amounts_glued_by_the_second_engine_are_split():
+    item = line("KER.PREMIERE BAIN DECALC 1*29,80 29,80", 0)
+    span = digit_span(item)
+    fix = Line(text="1*29,8029,80", conf=95.0, box=item.box, words=(Word("1*29,8029,80", 95.0, span),))
+    assert splice(item, fix).text == "KER.PREMIERE BAIN DECALC 1*29,80 29,80"
+    weight = line("TOMATES 0,222kg 3,79", 0)  # three decimals: a weight, not two amounts
+    fix = Line(text="0,222kg 3,79", conf=95.0, box=weight.box, words=(Word("0,222kg 3,79", 95.0, weight.box),))
+    assert splice(weight, fix).text == "0,222kg 3,79"
+
+
+def test_digit_span_leaves_a_number_ending_the_name_out_of_the_figures():
+    item = line("ROULEAU PEINTURE 180 1*12.90 12.90", 0)
+    assert digit_span(item) == (item.words[3].box[0], 0, item.box[0] + item.box[2] - item.words[3].box[0], 26)
+    siret = line("SIRET: 390 405 439 00360", 0)  # no price at the end: every figure is kept
+    assert digit_span(siret)[0] == siret.words[1].box[0]
+
+
+def test_item_prices_with_a_lost_separator_are_read_again():
+    lines = (line("BRICOMAX", 0), line("33000 BORDEAUX", 40), line("SILICONE SANITAIRE 2*6.90 13.80", 120),
+             line("CARRELAGE SOL 45X45 1#13:70 135710", 160), line("ESCABEAU ALU 107.10", 200),
+             line("TOTAL 134.60", 240), line("CB 134.60", 280), line("07/04/2026 10:55", 320))
+    picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
+    assert picks.get(3) is True  # the items do not add up, and `135710` is a price read without its comma
+
+
+@pytest.mark.parametrize("first, second, fixed", [
+    ("646184", "046184", "046184"), ("620831", "20831", "020831"), ("F2625-34291", "F2025-34291", "F2025-34291"),
+    ("646184", "646184", None), ("646184", "746184", None), ("046184", "646184", None), (None, "046184", None),
+])
+def test_ticket_zeros_are_restored_only_where_the_first_read_a_look_alike(first, second, fixed):
+    from pipeline.interpret import zeros_restored
+
+    assert zeros_restored(first, second) == fixed
+
+
+def test_ticket_with_zero_look_alikes_is_read_again_and_restored():
+    lines = TESSERACT[:7] + (line("TICKET N° 646184", 320), line("LE 21/11/2026 A 14H32", 360))
+    fields = parse_receipt(lines)
+    assert fields.ticket == "646184"
+    picks = dict(lines_to_recheck(lines, fields))
+    assert picks.get(7) is True
+    fix = Line(text="046184", conf=98.0, box=lines[7].box, words=(Word("046184", 98.0, digit_span(lines[7])),))
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
+    assert both.ticket == "046184"
+
+
+def test_item_zone_of_the_recheck_starts_below_an_address_saying_du():
+    """`130 PLACE DU MARCHE` matched the `MONTANT DU` label: the item lines were never read again."""
+    lines = (line("COIFF'AND CO", 0), line("130 PLACE DU MARCHE", 40), line("69003 LYON", 80),
+             line("TEL: 04.96.93.27.20", 120), line("SOIN FUSIO DOSE KERASTASE 16,50", 160),
+             line("GENESIS BAIN HYDRA-FORTIFIANT 250ML 41,/9", 200), line("CIRE COIFFANTE 75ML 15,30", 240),
+             line("A PAYER 73,59", 280), line("CB 73,59", 320), line("Date : 15/08/2025 09:09", 360))
+    picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
+    assert {4, 5, 6} <= set(picks)  # `41,/9`: a 7 read as a slash, re-read like the other prices
