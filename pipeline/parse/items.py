@@ -34,9 +34,10 @@ LEADING_QTY = re.compile(r"^(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
-TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?$")
+TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?[\s_|—\-.]*$")
 NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
 MIN_NAME_LETTERS = 2
+MIN_UNPRICED_LETTERS = 6  # a line among the items with no price must name a product to be given one
 
 
 @dataclass(frozen=True)
@@ -203,3 +204,72 @@ def reconcile_prices(items: tuple[Item, ...], target: Decimal) -> tuple[Item, ..
         return None
     k, value = fixes[0]
     return items[:k] + (Item(items[k].name, items[k].quantity, value, items[k].underlined),) + items[k + 1 :]
+
+
+# `L'HUILE ORIGINALE 27 70`: a price whose comma a pen stroke or a blur swallowed
+LOST_SEPARATOR = re.compile(r"(?<![\d,.])(?P<units>\d{1,4})(?:\s|\s?[/:;']\s?)(?P<cents>\d\d)\s*(?:€|EUR)?\s*[A-F]?\s*$")
+
+
+def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item, ...],
+                  target: Decimal) -> tuple[Item, ...] | None:
+    """The items with the lines whose price could not be read added back, when that makes
+    them sum exactly to `target` (a total the payment or VAT lines vouch for).
+
+    A price whose comma a pen stroke or a blur swallowed (`27 70`) is read as cents. A
+    price lost altogether (`27,9` for 27,09, or print smeared to debris) is the gap left
+    by the other items, taken only for the one line among the items that has a product
+    name and no price, and only if the digits it does show agree with that gap.
+    """
+    gap = target - sum((i.price for i in items), Decimal(0))
+    if gap <= 0:
+        return None
+    first = next((i for i in range(start, end) if parse_items(lines, start, i + 1).items), end)
+    found: list[tuple[int, Item]] = []
+    unpriced: list[tuple[int, str]] = []
+    for i in range(first, end):
+        line = lines[i]
+        if _price(line) is not None or _qty_line(line) is not None or _is_info(line) or L.DISCOUNT.search(line.labels):
+            continue
+        if i + 1 < end and _qty_line(lines[i + 1]) is not None:
+            continue  # a name whose quantity line follows
+        m = LOST_SEPARATOR.search(line.digits)
+        lead = LEADING_QTY_X.match(line.digits)
+        raw = line.raw[lead.end() if lead else 0 : m.start() if m else None]
+        name = _clean_name(m and raw or re.sub(r"[\d\s,.:;'/]+(?:€|EUR|E)?\W*$", "", raw, flags=re.IGNORECASE))
+        if _letters(name) < MIN_NAME_LETTERS:
+            continue
+        if m:
+            found.append((i, Item(name, ONE, Decimal(f"{int(m['units'])}.{m['cents']}"), line.underlined)))
+        elif _letters(name) >= MIN_UNPRICED_LETTERS:
+            unpriced.append((i, name))
+    if not found and len(unpriced) == 1:
+        i, name = unpriced[0]
+        shown = re.sub(r"\D", "", lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :]).replace("0", "")
+        if shown == re.sub(r"\D", "", f"{gap:.2f}").replace("0", "") or not shown:
+            found = [(i, Item(name, ONE, gap, lines[i].underlined))]
+    if not found or sum(it.price for _, it in found) != gap:
+        return None
+    out = list(items)
+    for i, item in reversed(found):  # each at its place: after the items of the lines above it
+        out.insert(len(parse_items(lines, start, i).items), item)
+    return tuple(out)
+
+
+def split_thousands(items: tuple[Item, ...], discounts: Decimal, vouched: set[Decimal]) -> tuple[Item, ...] | None:
+    """`PERCEUSE VISSEUSE 18 169,00`: a number ending the name, read with the price as a
+    thousands group (18 169,00). Split back when that alone makes the items add up to an
+    amount the payment, subtotal or VAT lines give, and only one such item does."""
+    total = sum((i.price for i in items), Decimal(0)) + discounts
+    if not vouched or total in vouched:
+        return None
+    fixes = []
+    for k, it in enumerate(items):
+        if it.price < 1000 or it.quantity != ONE:
+            continue
+        head, price = divmod(it.price, 1000)
+        if total - it.price + price in vouched:
+            fixes.append((k, Item(f"{it.name} {int(head)}", it.quantity, price, it.underlined)))
+    if len(fixes) != 1:
+        return None
+    k, fixed = fixes[0]
+    return items[:k] + (fixed,) + items[k + 1 :]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pipeline.parse import labels as L
 from pipeline.parse import totals as T
 from pipeline.parse.dates import pick_date, pick_time
-from pipeline.parse.items import parse_items, reconcile_prices
+from pipeline.parse.items import parse_items, reconcile_prices, recover_items, split_thousands
 from pipeline.parse.markers import is_card_slip, is_duplicata
 from pipeline.parse.retailer import parse_retailer
 from pipeline.parse.text import TextLine, clean_lines
@@ -88,11 +88,16 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         conf["payment"] = method[1]
 
     candidates = T.total_candidates(lines)
+    paid = T.paid_amounts(payments, change)
+    vouched = paid | {v for v in (vat_ttc, subtotal[0] if subtotal else None) if v is not None}
+    split = split_thousands(found_items.items, found_items.discounts, vouched)
+    if split is not None:
+        found_items = replace(found_items, items=split)
     items_sum = sum((i.price for i in found_items.items), Decimal(0))
     items_net = items_sum + found_items.discounts if found_items.items else None
     chosen = T.choose_total(
         candidates,
-        paid=T.paid_amounts(payments, change),
+        paid=paid,
         vat_ttc=vat_ttc,
         items_net=items_net,
         subtotal=subtotal[0] if subtotal else None,
@@ -110,7 +115,10 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
                 L.DISCOUNT.search(ln.labels) and any(a.value < 0 for a in T.amounts_of(ln)) for ln in lines[end:]
             )
             target = (subtotal[0] if subtotal else None) if cut else chosen[0]
-            fixed = reconcile_prices(found_items.items, target) if target else None
+            fixed = None
+            if target:
+                fixed = recover_items(lines, 0, end, found_items.items, target) or reconcile_prices(
+                    found_items.items, target)
             if fixed is not None:
                 found_items = replace(found_items, items=fixed)
                 conf["items"] = round(conf["items"] * 0.9, 3)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from pipeline.parse import labels as L
 from pipeline.parse.amounts import AmountMatch, find_amounts
+from pipeline.parse.items import DIGIT_CONFUSIONS
 from pipeline.parse.text import TextLine
 from pipeline.values import VatLine
 
@@ -258,6 +259,18 @@ def zero_variants(value: Decimal) -> list[Decimal]:
     return variants
 
 
+def one_digit_variants(value: Decimal) -> list[Decimal]:
+    """`value` with one digit swapped for a look-alike."""
+    text = f"{value:.2f}"
+    out = []
+    for i, ch in enumerate(text):
+        for alt in DIGIT_CONFUSIONS.get(ch, ""):
+            v = Decimal(text[:i] + alt + text[i + 1 :])
+            if v > 0:
+                out.append(v)
+    return out
+
+
 def choose_total(
     candidates: list[Candidate],
     *,
@@ -299,6 +312,10 @@ def choose_total(
     # those zeros restored competes too, but only where the other evidence vouches for it.
     pool += [Candidate(v, c.priority - 3, c.line, c.conf * 0.9, "zero_repaired")
              for c in pool if not checks(c.value) for v in zero_variants(c.value) if checks(v)]
+
+    # Any other look-alike digit (`337,10` for 337,70) only where two kinds of evidence agree on it.
+    pool += [Candidate(v, c.priority - 4, c.line, c.conf * 0.85, "digit_repaired")
+             for c in list(pool) if not checks(c.value) for v in one_digit_variants(c.value) if len(checks(v)) >= 2]
 
     weights = {"payment": 30, "vat_ttc": 20, "items": 15}
     best = max(pool, key=lambda c: (c.priority + sum(weights[k] for k in checks(c.value)), c.line))

@@ -1,0 +1,83 @@
+"""Items and totals repaired from the receipt's own evidence: a vouched total tells which
+reading of a damaged price is right, and only one reading may fit."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.parse import lines_from_text, parse_receipt
+from pipeline.parse.amounts import find_amounts
+
+
+def parse(text: str):
+    return parse_receipt(lines_from_text(text))
+
+
+def items_of(fields) -> list[tuple[str, str]]:
+    return [(i.name, f"{i.price:.2f}") for i in fields.items]
+
+
+HEADER = "BELLE MECHE\n143 RUE OBERKAMPF\n13100 AIX-EN-PROVENCE\n"
+FOOTER = "\n22/12/25 13:48\nFACTURE N° F2025-85181"
+
+
+def test_a_price_whose_comma_a_pen_stroke_swallowed_is_read_as_cents():
+    text = HEADER + ("MECHES 96.00\nKERAST. RESISTANCE CIMENT 52.49\nK ELIXIR ULTIME L'HUILE ORIGINALE 27 70\n"
+                     "CHROMA ABSOLU MASQUE 200ML 37.40\nTOTAL 213.59€\nPAIEMENT CB 213.59") + FOOTER
+    assert items_of(parse(text)) == [("MECHES", "96.00"), ("KERAST. RESISTANCE CIMENT", "52.49"),
+                                     ("K ELIXIR ULTIME L'HUILE ORIGINALE", "27.70"), ("CHROMA ABSOLU MASQUE 200ML", "37.40")]
+
+
+def test_a_price_that_does_not_fit_the_vouched_total_is_not_invented():
+    text = HEADER + ("MECHES 96.00\nK ELIXIR ULTIME L'HUILE ORIGINALE 27 70\nTOTAL 130.00€\nPAIEMENT CB 130.00") + FOOTER
+    assert items_of(parse(text)) == [("MECHES", "96.00")]
+
+
+def test_the_one_unreadable_price_among_the_items_is_the_gap_to_the_total():
+    text = HEADER + ("1 x MASCARA VOLUME NOIR 19,30 EUR\n1 x KER NUTRITIVE MAS 27,9 EUR\n"
+                     "MONTANT DU 46,39€\nCB 46,39\nDONT TVA 20,00% 7,73") + FOOTER
+    fields = parse(text)
+    assert items_of(fields) == [("MASCARA VOLUME NOIR", "19.30"), ("KER NUTRITIVE MAS", "27.09")]
+    smeared = text.replace("27,9 EUR", "aan Ve")  # no digits left: the gap alone
+    name, price = items_of(parse(smeared))[-1]
+    assert name.startswith("KER NUTRITIVE MAS") and price == "27.09"
+    wrong = text.replace("27,9 EUR", "31,5 EUR")  # the digits it shows disagree with the gap
+    assert len(parse(wrong).items) == 1
+
+
+def test_two_lines_without_price_are_not_given_one():
+    text = HEADER + ("PATINE 24,00\nCHROMA ABSOLU SOIN ACIDE aan Ve\nRESISTANCE CIMENT ANTI-USURE xx\n"
+                     "MONTANT DU 126,69\nESP. 126,69") + FOOTER
+    assert items_of(parse(text)) == [("PATINE", "24.00")]
+
+
+def test_a_number_ending_the_name_is_split_from_a_price_read_as_thousands():
+    text = ("LA MAISON DU BRICO\n54000 NANCY\nPEINTURE BLA 2*57,60 115,20 EUR\nPERCEUSE VISSEUSE 18 169,00 EUR\n"
+            "VIS BOIS 4X40 BTE200 12,70 EUR\nSOUS TOTAL 296,90\nTOTAL 296,90 EUR\nCB EMV 296,90\n16/06/26 18:27")
+    assert items_of(parse(text))[1] == ("PERCEUSE VISSEUSE 18", "169.00")
+    # a real price in thousands, which the payment vouches for, stays whole
+    big = text.replace("18 169,00", "1 169,00").replace("296,90", "1296,90")
+    assert items_of(parse(big))[1] == ("PERCEUSE VISSEUSE", "1169.00")
+
+
+def test_a_total_with_a_look_alike_digit_yields_to_payment_and_items_together():
+    text = ("LA MAISON DU BRICO\n54000 NANCY\nPEINTURE BLA 115,70 EUR\nPERCEUSE VISSEUSE 169,00 EUR\n"
+            "TOTAL 284,10 EUR\nCB EMV 284,70\n16/06/26 18:27")
+    assert parse(text).total == Decimal("284.70")  # a 7 read as 1: the card and the items agree on 284,70
+    not_alike = text.replace("TOTAL 284,10", "TOTAL 284,40")  # 7 is never read as 4
+    assert parse(not_alike).total == Decimal("284.40")
+    one_witness = text.replace("CB EMV 284,70", "CB EMV 300,00")  # only the items say 284,70
+    assert parse(one_witness).total == Decimal("284.10")
+
+
+@pytest.mark.parametrize("line, value", [("FORFAIT SHAMP COUPE BRUSH +50. 00", "50.00"), ("SOIN 8, 60", "8.60")])
+def test_amounts_with_a_space_after_the_separator(line, value):
+    assert [f"{a.value:.2f}" for a in find_amounts(line)] == [value]
+
+
+def test_underscores_of_a_pen_stroke_after_the_price_do_not_hide_it():
+    text = HEADER + ("COUPE FEMME 64,00 EUR\nKERASTASE ELIXIR ULTIME HUILE 100 _ 39,29 EUR_\n"
+                     "TOTAL 103,29\nCB 103,29") + FOOTER
+    assert items_of(parse(text))[-1] == ("KERASTASE ELIXIR ULTIME HUILE 100", "39.29")
