@@ -82,3 +82,15 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     assert fields.retailer.address == "33 RUE DE PARIS"
     lost_street = parse_receipt(lines_from_text(text.replace("33 RUE DE PARIS\n", "")))
     assert lost_street.retailer.name == "ESPACE BEAUTE" and lost_street.retailer.address is None
+
+
+@pytest.mark.parametrize("raw, address", [
+    ("33 RUE OE PARIS", "33 RUE DE PARIS"), ("ZAC OU GRAND PRE", "ZAC DU GRAND PRE"),  # a D read as an O
+    ("Sets ha 54 RUE DES ECOLES", "54 RUE DES ECOLES"),  # debris beside the paper, before the number
+    ("12 RUE OU", "12 RUE OU"),  # a particle is never the last word
+    ("CHEZ PAUL 3 RUE DE LA PAIX", "CHEZ PAUL 3 RUE DE LA PAIX"),  # words in capitals before it are print
+])
+def test_street_lines_are_tidied(raw, address):
+    from pipeline.parse.retailer import tidy_address
+
+    assert tidy_address(raw) == address

@@ -300,6 +300,20 @@ def tidy_name(name: str) -> str:
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
+# `RUE OE PARIS`, `ZAC OU GRAND PRE`: a D read as an O in the particles of a street name
+PARTICLES = {"OE": "DE", "0E": "DE", "OU": "DU", "0U": "DU", "OES": "DES", "0ES": "DES"}
+
+
+def tidy_address(address: str) -> str:
+    """A street line without the debris read before its number (`Sets ha 54 RUE ...`) and
+    with its particles' D restored."""
+    m = STREET_NUMBERED.search(address.upper())
+    if m and m.start() > 0 and re.search(r"[a-z]|[^\w\s]", address[: m.start()]):
+        address = address[m.start() :]
+    words = address.split()
+    return " ".join(PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words))
+
+
 def tidy_city(city: str) -> str:
     """`CLERMONT - FERRAND`, `BOURG -EN-BRESSE`: no city name has spaces around its hyphens."""
     return re.sub(r"\s*-\s*", "-", city).strip("-")
@@ -364,7 +378,7 @@ def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
         conf["siret"] = round(siret[1], 3)
     retailer = Retailer(
         name=name[0] if name else None,
-        address=repair_words(address[0]) if address else None,
+        address=tidy_address(repair_words(address[0])) if address else None,
         postal_code=place.postal_code if place else None,
         city=place.city if place else None,
         siret=siret[0] if siret else None,
