@@ -24,7 +24,7 @@ POSTAL = re.compile(r"\b\d[\dOILSB]{4}\b")
 DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}")
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
-ZERO_LOOKALIKES = re.compile(r"[689]")
+ZERO_LOOKALIKES = re.compile(r"[68]")
 NAME_LINES = 2  # the shop name is printed in the first lines of the header
 MAX_POSTAL_LINES = 2
 MAX_TOTAL_LINES = 4
