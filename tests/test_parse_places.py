@@ -62,6 +62,9 @@ def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
     ("CAFE (PARIS)", "CAFE (PARIS)"),  # a closed bracket is print
     ("D ARTAGNAN COIFFURE", "D'ARTAGNAN COIFFURE"),
     ("JEAN DUPONT", "JEAN DUPONT"),
+    ("LIDOR DISCOUNT + ae", "LIDOR DISCOUNT"),  # lower-case debris after a capitals name
+    ("CAFE des amis", "CAFE des amis"),  # a name in mixed case keeps its small words
+    ("0 TACOS DU CENTRE", "O'TACOS DU CENTRE"),  # the O' read as a zero
 ])
 def test_shop_names_are_tidied(raw, name):
     assert tidy_name(raw) == name
@@ -94,3 +97,9 @@ def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address
 
     assert tidy_address(raw) == address
+
+
+def test_an_amount_in_euros_is_never_the_shop_name():
+    """The top of the receipt cut off: `20 EUR` once became the shop's name."""
+    fields = parse_receipt(lines_from_text(",20 EUR\n29,20\nHT TVA\n26,55 2,65\nTrans. 48715 Caisse 6\n20 avril 2026 à 15h35"))
+    assert fields.retailer.name is None

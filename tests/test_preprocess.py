@@ -391,3 +391,19 @@ def test_a_shop_name_tesseract_skips_is_read_by_the_second_engine():
     assert not any("BOUCLES" in line.text.upper() for line in primary.lines)
     name = extraction.fields.retailer.name or ""
     assert fuzz.ratio(name, sample.truth["retailer"]["name"]) >= 85, name
+
+
+def test_an_outline_drawn_inside_the_paper_is_left_for_the_whole_photo():
+    """The rules of a receipt on a white wall drew a rectangle inside the paper: the warp cut
+    every line at both ends, and the shop, the total and the date were lost."""
+    sample, page = generated_page(1100088, "photo")
+    assert any(s.startswith("outline_cuts_print:") for s in page.steps), page.steps
+    assert_reads(ocr_text(page), sample.truth)
+
+
+def test_print_of_another_size_outside_a_paper_mask_is_print_too():
+    """Small print inside the mask; the header and the large total, outside it, were cut off."""
+    sample, page = generated_page(1100276, "photo")
+    assert any(s.startswith("print_outside_mask:") for s in page.steps), page.steps
+    text = ocr_text(page)
+    assert "TOTAL " + sample.truth["total"].replace(".", ",") in text and "OBERKAMPF" in text, text

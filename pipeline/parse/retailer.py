@@ -294,9 +294,15 @@ LOST_APOSTROPHE = re.compile(r"(?<![\w'])([DLJdlj])\s(?=[AEIOUYHÉÈaeiouyhéè]
 NAME_TAIL_DEBRIS = re.compile(r"\s+(?:\||\((?![^()]*\)))[^A-Za-z]*(?:\b[A-Za-z]\b[^A-Za-z]*)?$")
 
 
+LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-z]{1,3})+\s*$")
+
+
 def tidy_name(name: str) -> str:
     """A shop name without the lost apostrophes and trailing debris of its OCR."""
     name = re.sub(r"(?<=\w)\s*'\s*(?=\w)", "'", NAME_TAIL_DEBRIS.sub("", name))  # `COIFF' AND CO`
+    if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
+        name = LOWER_TAIL.sub("", name)  # `LIDOR DISCOUNT + ae`: lower-case bits after a capitals name
+    name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
@@ -332,7 +338,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         if _looks_like_noise(line):
             continue
         up = line.labels
-        if re.search(r"\d+[.,]\s?\d{2}\b", line.digits) or MONEY_LABEL.search(up):
+        if re.search(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)", line.digits) or MONEY_LABEL.search(up):
             break  # reached the items or the totals (the top of the ticket is missing)
         if NOT_NAME.search(up) or PHONE.search(line.digits) or BENEFICIARY_LINE.match(up) or is_tagline(line):
             continue

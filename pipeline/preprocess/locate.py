@@ -33,7 +33,7 @@ MIN_SIDE_STEP = 2.5  # grey levels between just inside and just outside each sid
 WHITE_SURROUND_GAP = 8  # whiteness levels: a frame this close to the paper's level is no table
 DARK_FRAME_STEP = 40.0  # the side step asked of an edge-drawn outline inside a white surround
 MIN_PRINT_OUTSIDE = 6  # letters outside a paper box's mask before it is grown over them
-SAME_HEIGHT = (0.75, 1.33)  # letters outside the mask this close to the inside letters' height are print
+SAME_HEIGHT = (0.6, 1.8)  # letters outside the mask this close to the inside letters' height are print
 PRINT_LIKE_SHARE = 0.5  # ... and must be most of what lines up outside it (speckle comes in every size)
 SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured: beside a rule's thickness, and beyond
 

@@ -32,6 +32,7 @@ SKEW_MIN = 0.3  # degrees; below this a rotation only blurs
 FALLBACK_LINE_CHARS = 40  # without a trusted character height, the receipt is this many characters wide
 CHAR_WIDTH_RATIO = 0.8  # a receipt font's advance over its measured (capital) height
 TEXT_MARGIN = 1.5  # character heights of paper kept around the text
+MIN_CUT_LETTERS = 12  # letters cut by a warped outline's edges: it ran through the print, not around the paper
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
@@ -70,6 +71,15 @@ def locate_receipt(image: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
         return cut_paper_box(bgr, paper, paper_colour(bgr, paper)), factor, steps
     steps.append("warp" if paper.how == "quad" else "rotate_crop")
     return trim_edges(warp_paper(bgr, paper.corners)), factor, steps
+
+
+def letters_on_border(glyphs: Glyphs, shape: tuple[int, ...]) -> int:
+    """How many letters the crop's edges cut through (touching them within two pixels)."""
+    if not len(glyphs.stats):
+        return 0
+    x, y, w, h = (glyphs.stats[:, k] for k in range(4))
+    edge = (x <= 2) | (y <= 2) | (x + w >= shape[1] - 2) | (y + h >= shape[0] - 2)
+    return int(edge.sum())
 
 
 def paper_colour(bgr: np.ndarray, paper: Paper | None = None) -> tuple[int, int, int]:
@@ -113,13 +123,16 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
         raise ValueError(f"page {page.index} has no image (a text-layer page needs no preparing)")
     receipt, factor, steps = locate_receipt(page.image)
     receipt, grey, glyphs = level(receipt, steps)
-    if not glyphs.reliable and "whole_image" not in steps:
-        # The outline held no readable print (a lit patch of table taken for paper):
-        # the whole photo, with its background, reads better than an empty crop.
+    cut = letters_on_border(glyphs, grey.shape) if "warp" in steps or "rotate_crop" in steps else 0
+    if "whole_image" not in steps and (not glyphs.reliable or cut >= MIN_CUT_LETTERS):
+        # The outline held no readable print (a lit patch of table taken for paper), or it
+        # ran through the print (a rectangle drawn by the rules inside the paper): the
+        # whole photo, with its background, reads better than an empty or cut crop.
         whole = as_bgr(page.image)
         if factor < 1:
             whole = cv2.resize(whole, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-        steps = [s for s in steps if s.startswith("shrink")] + ["no_print_in_outline", "whole_image"]
+        why = "no_print_in_outline" if not glyphs.reliable else f"outline_cuts_print:{cut}"
+        steps = [s for s in steps if s.startswith("shrink")] + [why, "whole_image"]
         receipt, grey, glyphs = level(whole, steps)
     original_height = glyphs.char_height / factor
 
