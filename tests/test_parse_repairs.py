@@ -81,3 +81,16 @@ def test_underscores_of_a_pen_stroke_after_the_price_do_not_hide_it():
     text = HEADER + ("COUPE FEMME 64,00 EUR\nKERASTASE ELIXIR ULTIME HUILE 100 _ 39,29 EUR_\n"
                      "TOTAL 103,29\nCB 103,29") + FOOTER
     assert items_of(parse(text))[-1] == ("KERASTASE ELIXIR ULTIME HUILE 100", "39.29")
+
+
+@pytest.mark.parametrize("line, quantity", [("© 2 x K.CHROMA ABSOLU MASQUE 200ML 103,38 EUR", 2),
+                                            ("| 3 BISCUITS SABLES 3,87", 3)])
+def test_a_quantity_behind_debris_left_of_the_print_is_still_read(line, quantity):
+    item = parse(HEADER + line + "\nTOTAL 103,38\nCB 103,38" + FOOTER).items[0]
+    assert item.quantity == quantity and not item.name[0].isdigit(), item
+
+
+def test_the_gap_line_keeps_its_quantity():
+    text = HEADER + ("PATINE 28.50\n2 KER.PREMIERE BAIN DECALCIFIANT 25 77 Q0—\nSOUS-TOTAL TTC 105.50\n"
+                     "TOTAL EUR 105.50€\nCB 105.50") + FOOTER
+    assert [(i.quantity, f"{i.price:.2f}") for i in parse(text).items] == [(1, "28.50"), (2, "77.00")]

@@ -23,14 +23,14 @@ QTY_TIMES_UNIT = re.compile(
     r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*[X×]|\*)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
 )
 # `2 x THON`, `2XTHON` (glued), not `6X1,5L EAU` (a pack size)
-LEADING_QTY_X = re.compile(r"^(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
+LEADING_QTY_X = re.compile(r"^[^\w]*(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
 QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
 NAME_HEAD_JUNK = re.compile(r"^(?:(?:\S*[a-z\[\]{}]\S*|[“”‘’\"`]\S?|\W+)\s+)+|^[“”‘’\"`]+")
-LEADING_QTY = re.compile(r"^(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
+LEADING_QTY = re.compile(r"^[^\w]*(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
@@ -233,20 +233,21 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
         if i + 1 < end and _qty_line(lines[i + 1]) is not None:
             continue  # a name whose quantity line follows
         m = LOST_SEPARATOR.search(line.digits)
-        lead = LEADING_QTY_X.match(line.digits)
+        lead = LEADING_QTY_X.match(line.digits) or LEADING_QTY.match(line.digits)
+        quantity = _q(lead["q"]) if lead and int(lead["q"]) else ONE
         raw = line.raw[lead.end() if lead else 0 : m.start() if m else None]
         name = _clean_name(m and raw or re.sub(r"[\d\s,.:;'/]+(?:€|EUR|E)?\W*$", "", raw, flags=re.IGNORECASE))
         if _letters(name) < MIN_NAME_LETTERS:
             continue
         if m:
-            found.append((i, Item(name, ONE, Decimal(f"{int(m['units'])}.{m['cents']}"), line.underlined)))
+            found.append((i, Item(name, quantity, Decimal(f"{int(m['units'])}.{m['cents']}"), line.underlined)))
         elif _letters(name) >= MIN_UNPRICED_LETTERS:
-            unpriced.append((i, name))
+            unpriced.append((i, name, quantity))
     if not found and len(unpriced) == 1:
-        i, name = unpriced[0]
+        i, name, quantity = unpriced[0]
         shown = re.sub(r"\D", "", lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :]).replace("0", "")
         if shown == re.sub(r"\D", "", f"{gap:.2f}").replace("0", "") or not shown:
-            found = [(i, Item(name, ONE, gap, lines[i].underlined))]
+            found = [(i, Item(name, quantity, gap, lines[i].underlined))]
     if not found or sum(it.price for _, it in found) != gap:
         return None
     out = list(items)
