@@ -74,7 +74,7 @@ def zeros_restored(first: str | None, second: str | None) -> str | None:
 
 def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
     """Base fields, with the second engine's shop name (when the first missed or doubted it),
-    ticket zeros, total, postal code and (when they add up) items."""
+    date (when the first found none), ticket zeros, total, postal code and (when they add up) items."""
     fields = base
     conf = dict(base.confidence)
     if same_code_misread(base.retailer.postal_code, second.retailer.postal_code):
@@ -87,6 +87,12 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         # the name lines are re-read whole when the primary engine missed or doubted the name
         fields = replace(fields, retailer=replace(fields.retailer, name=second.retailer.name))
         conf["retailer"] = second.confidence.get("retailer", 0.5)
+    if base.date is None and second.date is not None:
+        # date lines are re-read whole when the primary reading found no date (`13 août 2626`)
+        fields = replace(fields, date=second.date, time=fields.time or second.time)
+        conf["date"] = second.confidence.get("date", 0.5)
+        if base.time is None and second.time is not None:
+            conf["time"] = second.confidence.get("time", 0.5)
     if (ticket := zeros_restored(base.ticket, second.ticket)) is not None:
         fields = replace(fields, ticket=ticket)
     if second.total is not None and second.total != base.total:

@@ -176,3 +176,14 @@ def test_item_zone_of_the_recheck_starts_below_an_address_saying_du():
              line("A PAYER 73,59", 280), line("CB 73,59", 320), line("Date : 15/08/2025 09:09", 360))
     picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
     assert {4, 5, 6} <= set(picks)  # `41,/9`: a 7 read as a slash, re-read like the other prices
+
+
+def test_a_date_the_first_engine_misread_is_taken_from_the_second():
+    """`13 août 2626`: a zero read as 6 put the year out of range; PP-OCR re-read the line whole."""
+    lines = TESSERACT[:7] + (line("13 août 2626 à 17h39", 320),)
+    alone = interpret((Reading("tesseract", "5", lines, variant="psm6"),))
+    assert alone.date is None
+    assert dict(lines_to_recheck(lines, parse_receipt(lines))).get(7) is False  # the whole line
+    fix = Line(text="13 aout 2026 a 17h39", conf=98.0, box=lines[7].box, words=(Word("13 aout 2026 a 17h39", 98.0, lines[7].box),))
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
+    assert str(both.date) == "2026-08-13" and both.time == "17:39"
