@@ -14,10 +14,12 @@ from collections import defaultdict
 from dataclasses import replace
 
 from pipeline.parse import parse_receipt
+from pipeline.parse.retailer import luhn_ok
 from pipeline.second_opinion import items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
 PARSER_VERSION = "8"
+SURER = 0.05  # a second reading this much more confident than the first replaces it
 WEAK_NAME = 0.6  # a shop name read with less confidence yields to the second engine's better read
 
 
@@ -87,6 +89,13 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         # the name lines are re-read whole when the primary engine missed or doubted the name
         fields = replace(fields, retailer=replace(fields.retailer, name=second.retailer.name))
         conf["retailer"] = second.confidence.get("retailer", 0.5)
+    siret = second.retailer.siret
+    if siret and siret != base.retailer.siret and luhn_ok(siret) and (
+            base.retailer.siret is None or not luhn_ok(base.retailer.siret)
+            or second.confidence.get("siret", 0) > conf.get("siret", 0) + SURER):
+        # PP-OCR re-reads the SIRET line's figures; its read passes the check keys without repair
+        fields = replace(fields, retailer=replace(fields.retailer, siret=siret))
+        conf["siret"] = second.confidence.get("siret", 0.5)
     if base.date is None and second.date is not None:
         # date lines are re-read whole when the primary reading found no date (`13 août 2626`)
         fields = replace(fields, date=second.date, time=fields.time or second.time)

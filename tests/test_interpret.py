@@ -187,3 +187,22 @@ def test_a_date_the_first_engine_misread_is_taken_from_the_second():
     fix = Line(text="13 aout 2026 a 17h39", conf=98.0, box=lines[7].box, words=(Word("13 aout 2026 a 17h39", 98.0, lines[7].box),))
     both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
     assert str(both.date) == "2026-08-13" and both.time == "17:39"
+
+
+def test_a_siret_read_again_passing_its_check_keys_replaces_a_misread_one():
+    from pipeline.parse.retailer import luhn_ok
+
+    lines = TESSERACT[:2] + (line("SIRET 566 908 174 60691", 60),) + TESSERACT[2:]
+    alone = interpret((Reading("tesseract", "5", lines, variant="psm6"),))
+    assert alone.retailer.siret == "56690817460691" and not luhn_ok("56690817460691")
+    picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
+    assert picks.get(2) is True
+
+    def fixed(text: str) -> Reading:
+        return Reading("rapidocr", "1", (Line(text=text, conf=99.0, box=lines[2].box,
+                                              words=(Word(text, 99.0, digit_span(lines[2])),)),), variant="lines")
+
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), fixed("566 908 174 00691")))
+    assert both.retailer.siret == "56690817400691" and luhn_ok(both.retailer.siret)
+    wrong = interpret((Reading("tesseract", "5", lines, variant="psm6"), fixed("566 908 174 00692")))
+    assert wrong.retailer.siret == "56690817460691"  # a second read failing the keys changes nothing
