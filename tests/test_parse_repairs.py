@@ -94,3 +94,18 @@ def test_the_gap_line_keeps_its_quantity():
     text = HEADER + ("PATINE 28.50\n2 KER.PREMIERE BAIN DECALCIFIANT 25 77 Q0—\nSOUS-TOTAL TTC 105.50\n"
                      "TOTAL EUR 105.50€\nCB 105.50") + FOOTER
     assert [(i.quantity, f"{i.price:.2f}") for i in parse(text).items] == [(1, "28.50"), (2, "77.00")]
+
+
+@pytest.mark.parametrize("line, ticket", [
+    ("Tickot: 42722", "42722"), ("Reccipt #90103", "90103"),  # label letters misread
+    ("N° 0004 -048274", "0004-048274"), ("FACTURE N° F2024- 38424", "F2024-38424"),  # spaces at the hyphen
+    ("Trans. 7139 Caisse 4", "7139"),
+])
+def test_ticket_numbers_read_with_slips(line, ticket):
+    text = HEADER + "COUPE 20,00\nTOTAL TIC 20,00 EUR\nCB 20,00\n" + line + FOOTER.replace("FACTURE N° F2025-85181", "")
+    assert parse(text).ticket == ticket
+
+
+def test_a_total_line_with_ttc_misread_as_tic_gives_no_ticket():
+    """`TOTAL TIC 111,50`: TIC is also a ticket label, but 111 is the start of an amount."""
+    assert parse(HEADER + "COUPE 111,50\nTOTAL TIC 111,50 EUR\nCB 111,50\n22/12/25 13:48").ticket is None

@@ -11,10 +11,10 @@ _NUM = r"(?:N\s?[°O*º]\.?|NO\.?|NR\.?|NUM(?:ERO)?\.?|#)"
 _VALUE = r"(?P<v>[A-Z]{0,3}\d[\dA-Z\-/.]*\d|\d)"
 # (pattern, confidence factor), most explicit first.
 TICKET_LABELS: tuple[tuple[str, float], ...] = (
-    (rf"\bT[I1L|]C?KET\s*{_NUM}?\s*:?\s*{_VALUE}", 1.0),
+    (rf"\bT[I1L|]C?K[EOA]T\s*{_NUM}?\s*:?\s*{_VALUE}", 1.0),  # `Tickot`: an E read as O
     (rf"{_NUM}\s*(?:DE\s*)?TICKET\s*:?\s*{_VALUE}", 1.0),
     (rf"\bTICK\.?\s*:?\s*{_VALUE}", 0.95),
-    (rf"\bRECEIPT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
+    (rf"\bRE?C+[EI]{{1,2}}PT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),  # RECEIPT, `Reccipt`
     (rf"\bFACTURE\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
     (rf"{_NUM}\s*(?:DE\s*)?FACTURE\s*:?\s*{_VALUE}", 0.95),
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
@@ -28,6 +28,9 @@ BARE_NUMBER = re.compile(rf"^{_NUM}\s*:?\s*(?P<v>\d[\d\-/]{{3,}}\d)\s*$")
 NOT_TICKET_CONTEXT = re.compile(
     r"TVA|SIRE|TEL|CARTE|CLIENT|FIDEL|AUTO|COMMERCANT|CONTRAT|TERMINAL|RCS|NAF|APE|IDENT|TITRE|RESTAU"
 )
+SPACED_HYPHEN = re.compile(r"(?<=[A-Z\d])\s?-\s?(?=\d)")
+TOTAL_BEFORE = re.compile(r"\bTOT(?:AL)?\b")
+AMOUNT_AFTER = re.compile(r"\s?[,.]\s?\d{2}(?!\d)")
 TILL_GROUPS = re.compile(r"(?<![\d.,:/])\d{2,8}(?![\d.,:/])")
 
 BENEFICIARY = re.compile(
@@ -58,14 +61,18 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
     """The ticket number, as printed: labelled first, then a till footer line, then `N° 0042-1`."""
     best: tuple[float, str] | None = None
     for line in lines:
+        # `N° 0004 -048274`, `F2024- 38424`: spaces read around a number's hyphen
+        digits = SPACED_HYPHEN.sub("-", line.digits)
         for rule, factor in TICKET_RULES:
-            m = rule.search(line.digits)
+            m = rule.search(digits)
             if not m:
                 continue
-            before = line.labels[: m.start()]
-            if NOT_TICKET_CONTEXT.search(before) or "RESTAU" in line.labels:
+            before = digits[: m.start()]
+            if NOT_TICKET_CONTEXT.search(before) or "RESTAU" in line.labels or TOTAL_BEFORE.search(before):
                 continue
-            value = line.digits[m.start("v") : m.end("v")].strip(".-/")
+            if AMOUNT_AFTER.match(digits[m.end("v") :]):
+                continue  # `TOTAL TIC 111,50`: a TTC misread, and an amount
+            value = digits[m.start("v") : m.end("v")].strip(".-/")
             # a date glued after a ticket label is no ticket number
             if find_date_matches(m.group("v")) and len(re.sub(r"\D", "", value)) in (6, 8):
                 continue
@@ -80,9 +87,10 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
         if value:
             return value, round(line.conf * 0.85, 3)
     for line in lines:
-        m = BARE_NUMBER.match(line.digits.strip())
+        digits = SPACED_HYPHEN.sub("-", line.digits.strip())
+        m = BARE_NUMBER.match(digits)
         if m and not NOT_TICKET_CONTEXT.search(line.labels):
-            return line.raw.strip()[m.start("v") : m.end("v")], round(line.conf * 0.6, 3)
+            return m["v"], round(line.conf * 0.6, 3)
     return None
 
 
