@@ -74,6 +74,17 @@ def zeros_restored(first: str | None, second: str | None) -> str | None:
     return None
 
 
+def bis_restored(first: str | None, second: str | None) -> str | None:
+    """`278 AV. DE LA LIBERATION` with the number's B restored (`27B`) when the second
+    reading of the number shows it."""
+    if not first or not second:
+        return None
+    number, _, rest = first.partition(" ")
+    if number[-1:] == "8" and re.match(rf"{re.escape(number[:-1])}B(?![\dA-Z])|{re.escape(number[:-1])}B(?=RUE|AV|BD)", second):
+        return f"{number[:-1]}B {rest}"
+    return None
+
+
 def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
     """Base fields, with the second engine's shop name (when the first missed or doubted it),
     date (when the first found none), ticket zeros, total, postal code and (when they add up) items."""
@@ -96,6 +107,8 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         # PP-OCR re-reads the SIRET line's figures; its read passes the check keys without repair
         fields = replace(fields, retailer=replace(fields.retailer, siret=siret))
         conf["siret"] = second.confidence.get("siret", 0.5)
+    if (address := bis_restored(base.retailer.address, second.retailer.address)) is not None:
+        fields = replace(fields, retailer=replace(fields.retailer, address=address))
     if base.date is None and second.date is not None:
         # date lines are re-read whole when the primary reading found no date (`13 août 2626`)
         fields = replace(fields, date=second.date, time=fields.time or second.time)

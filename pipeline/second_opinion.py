@@ -25,6 +25,7 @@ DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
 ZERO_LOOKALIKES = re.compile(r"[68]")
+STREET_NUMBER_B = re.compile(r"^\d{1,3}8\s")
 NAME_LINES = 2  # the shop name is printed in the first lines of the header
 MAX_POSTAL_LINES = 2
 MAX_TOTAL_LINES = 4
@@ -59,6 +60,9 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         whole.update(range(min(NAME_LINES, len(lines))))
     if fields.date is None:
         whole.update(i for i, t in enumerate(folded) if DATE_LIKE.search(t))
+    if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
+        # `278 AV.`: the B of 27B (bis) is read as an 8; PP-OCR tells them apart
+        figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])
     if fields.ticket and ZERO_LOOKALIKES.search(fields.ticket):
         # `046184` read `646184`: a slashed or dotted zero, which PP-OCR reads better
         figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])

@@ -206,3 +206,19 @@ def test_a_siret_read_again_passing_its_check_keys_replaces_a_misread_one():
     assert both.retailer.siret == "56690817400691" and luhn_ok(both.retailer.siret)
     wrong = interpret((Reading("tesseract", "5", lines, variant="psm6"), fixed("566 908 174 00692")))
     assert wrong.retailer.siret == "56690817460691"  # a second read failing the keys changes nothing
+
+
+@pytest.mark.parametrize("first, second, fixed", [
+    ("278 AV. DE LA LIBERATION", "27B", "27B AV. DE LA LIBERATION"),
+    ("848 RUE DES ECOLES", "84BRUEDESECOLES", "84B RUE DES ECOLES"),  # PP-OCR glued the whole line
+    ("278 AV. DE LA LIBERATION", "278", None), ("12 RUE DE LA PAIX", "12B", None), (None, "27B", None),
+])
+def test_a_street_number_bis_read_as_8_is_restored_by_the_second_reading(first, second, fixed):
+    from pipeline.interpret import bis_restored
+
+    assert bis_restored(first, second) == fixed
+
+
+def test_a_street_number_ending_in_8_is_read_again():
+    lines = (line("SALON ELEGANCE", 0), line("278 AV. DE LA LIBERATION", 40), line("57000 METZ", 80)) + TESSERACT[3:]
+    assert dict(lines_to_recheck(lines, parse_receipt(lines))).get(1) is True

@@ -103,3 +103,10 @@ def test_an_amount_in_euros_is_never_the_shop_name():
     """The top of the receipt cut off: `20 EUR` once became the shop's name."""
     fields = parse_receipt(lines_from_text(",20 EUR\n29,20\nHT TVA\n26,55 2,65\nTrans. 48715 Caisse 6\n20 avril 2026 à 15h35"))
     assert fields.retailer.name is None
+
+
+def test_a_bracket_closing_nothing_after_a_shop_name_is_the_paper_edge():
+    from pipeline.parse.retailer import tidy_name
+
+    assert tidy_name("L'AMBASSADE DE LA COIFFURE)") == "L'AMBASSADE DE LA COIFFURE"
+    assert tidy_name("CAFE (PARIS)") == "CAFE (PARIS)"
