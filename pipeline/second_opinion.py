@@ -66,7 +66,7 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     if fields.ticket and ZERO_LOOKALIKES.search(fields.ticket):
         # `046184` read `646184`: a slashed or dotted zero, which PP-OCR reads better
         figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])
-    if fields.items and not items_agree(fields):
+    if (fields.items or fields.total is not None) and not items_agree(fields):
         # the items end at the first total line below a price (`PLACE DU MARCHE` is no `MONTANT DU`)
         first_price = next((i for i, t in enumerate(folded) if PRICE_AT_END.search(t)), 0)
         end = next((i for i in totals if i > first_price), len(lines))

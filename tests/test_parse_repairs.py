@@ -109,3 +109,16 @@ def test_ticket_numbers_read_with_slips(line, ticket):
 def test_a_total_line_with_ttc_misread_as_tic_gives_no_ticket():
     """`TOTAL TIC 111,50`: TIC is also a ticket label, but 111 is the start of an amount."""
     assert parse(HEADER + "COUPE 111,50\nTOTAL TIC 111,50 EUR\nCB 111,50\n22/12/25 13:48").ticket is None
+
+
+@pytest.mark.parametrize("first, second", [
+    ("BALAYAGE 78,0€ EUR", "KER BLOND ABSOLU CICAFLASH 250ML 38,5€ EUR"),  # a zero read as the euro sign
+    ("BALAYAGE 7800", "KER BLOND ABSOLU CICAFLASH 250ML 38,504"),  # a comma lost; the euro sign read as 4
+])
+def test_items_whose_every_price_is_damaged_are_recovered_from_the_vouched_total(first, second):
+    text = (HEADER + "TEL : 04 13 36 77 19\nSIRET : 812662393 00501\nAPE 9602A\n" + first + "\n" + second +
+            "\n2 ARTICLE(S)\nSOUS TOTAL 116,50\nREMISE CARTE FIDELITE -5,00\nTOTAL TTC 111,50 EUR\n"
+            "CB SANS CONTACT 111,50" + FOOTER)
+    fields = parse(text)
+    assert fields.total == Decimal("111.50")
+    assert items_of(fields) == [("BALAYAGE", "78.00"), ("KER BLOND ABSOLU CICAFLASH 250ML", "38.50")]

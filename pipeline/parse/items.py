@@ -206,8 +206,19 @@ def reconcile_prices(items: tuple[Item, ...], target: Decimal) -> tuple[Item, ..
     return items[:k] + (Item(items[k].name, items[k].quantity, value, items[k].underlined),) + items[k + 1 :]
 
 
-# `L'HUILE ORIGINALE 27 70`: a price whose comma a pen stroke or a blur swallowed
-LOST_SEPARATOR = re.compile(r"(?<![\d,.])(?P<units>\d{1,4})(?:\s|\s?[/:;']\s?)(?P<cents>\d\d)\s*(?:€|EUR)?\s*[A-F]?\s*$")
+# Prices the amount reader refuses, as damaged print leaves them at the end of an item line;
+# (pattern, cents filled in): `27 70` (a comma swallowed by a pen stroke), `3410` (lost),
+# `78,0€` (a zero read as the euro sign), `51,504` (the euro sign read as a digit).
+DAMAGED_PRICES = (
+    re.compile(r"(?<![\d,.])(?P<units>\d{1,4})(?:\s|\s?[/:;']\s?)(?P<cents>\d\d)\s*(?:€|EUR)?\s*[A-F]?\s*$"),
+    re.compile(r"(?<![\d,.\s])\s(?P<units>\d{1,4})(?P<cents>\d\d)\s*(?:€|EUR)?\s*[A-F]?\s*$"),
+    re.compile(r"(?<![\d,.])(?P<units>\d{1,4})[,.](?P<cents>\d)\s?€\s*(?:EUR)?\s*[A-F]?\s*$"),
+    re.compile(r"(?<![\d,.])(?P<units>\d{1,4})[,.](?P<cents>\d\d)\d\s*[A-F]?\s*$"),
+)
+
+
+def damaged_price(digits: str) -> re.Match | None:
+    return next((m for rule in DAMAGED_PRICES if (m := rule.search(digits))), None)
 
 
 def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item, ...],
@@ -215,24 +226,29 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
     """The items with the lines whose price could not be read added back, when that makes
     them sum exactly to `target` (a total the payment or VAT lines vouch for).
 
-    A price whose comma a pen stroke or a blur swallowed (`27 70`) is read as cents. A
-    price lost altogether (`27,9` for 27,09, or print smeared to debris) is the gap left
-    by the other items, taken only for the one line among the items that has a product
-    name and no price, and only if the digits it does show agree with that gap.
+    A damaged price (see `DAMAGED_PRICES`) is read as its digits allow. A price lost
+    altogether (print smeared to debris, or `27,9` for 27,09) is the gap left by the
+    other items, taken only for the one line among the items that has a product name
+    and no price, and only if the digits it does show agree with that gap.
     """
     gap = target - sum((i.price for i in items), Decimal(0))
     if gap <= 0:
         return None
-    first = next((i for i in range(start, end) if parse_items(lines, start, i + 1).items), end)
+    first = next((i for i in range(start, end) if parse_items(lines, start, i + 1).items), None)
+    priced = next((i for i in range(start, end) if damaged_price(lines[i].digits) and not _is_info(lines[i])), end)
+    if first is None:  # no item read at all: they start below the header's last phone, legal or date line
+        first = max((i + 1 for i in range(start, priced) if _is_info(lines[i])), default=start)
+    elif priced < first and not any(_is_info(lines[i]) for i in range(priced, first)):
+        first = priced  # the first item's price is the damaged one
     found: list[tuple[int, Item]] = []
-    unpriced: list[tuple[int, str]] = []
+    unpriced: list[tuple[int, str, Decimal]] = []
     for i in range(first, end):
         line = lines[i]
         if _price(line) is not None or _qty_line(line) is not None or _is_info(line) or L.DISCOUNT.search(line.labels):
             continue
         if i + 1 < end and _qty_line(lines[i + 1]) is not None:
             continue  # a name whose quantity line follows
-        m = LOST_SEPARATOR.search(line.digits)
+        m = damaged_price(line.digits)
         lead = LEADING_QTY_X.match(line.digits) or LEADING_QTY.match(line.digits)
         quantity = _q(lead["q"]) if lead and int(lead["q"]) else ONE
         raw = line.raw[lead.end() if lead else 0 : m.start() if m else None]
@@ -240,14 +256,16 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
         if _letters(name) < MIN_NAME_LETTERS:
             continue
         if m:
-            found.append((i, Item(name, quantity, Decimal(f"{int(m['units'])}.{m['cents']}"), line.underlined)))
+            price = Decimal(f"{int(m['units'])}.{m['cents']:0<2}")
+            found.append((i, Item(name, quantity, price, line.underlined)))
         elif _letters(name) >= MIN_UNPRICED_LETTERS:
             unpriced.append((i, name, quantity))
-    if not found and len(unpriced) == 1:
+    rest = gap - sum((it.price for _, it in found), Decimal(0))
+    if rest > 0 and len(unpriced) == 1:
         i, name, quantity = unpriced[0]
         shown = re.sub(r"\D", "", lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :]).replace("0", "")
-        if shown == re.sub(r"\D", "", f"{gap:.2f}").replace("0", "") or not shown:
-            found = [(i, Item(name, quantity, gap, lines[i].underlined))]
+        if shown == re.sub(r"\D", "", f"{rest:.2f}").replace("0", "") or not shown:
+            found = sorted([*found, (i, Item(name, quantity, rest, lines[i].underlined))], key=lambda f: f[0])
     if not found or sum(it.price for _, it in found) != gap:
         return None
     out = list(items)

@@ -108,8 +108,8 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         log.debug("total %s agrees with %s", chosen[0], chosen[2] or "nothing")
         if found_items.items and "items" in chosen[2]:
             conf["items"] = round(min(1.0, conf["items"] + 0.1), 3)
-        elif found_items.items and {"payment", "vat_ttc"} & set(chosen[2]):
-            # the total is confirmed elsewhere: one misread price digit may explain the gap
+        elif {"payment", "vat_ttc"} & set(chosen[2]):
+            # the total is confirmed elsewhere: damaged or misread prices may explain the gap
             # (against the subtotal when discounts are printed below it)
             cut = found_items.discounts or any(
                 L.DISCOUNT.search(ln.labels) and any(a.value < 0 for a in T.amounts_of(ln)) for ln in lines[end:]
@@ -117,11 +117,12 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
             target = (subtotal[0] if subtotal else None) if cut else chosen[0]
             fixed = None
             if target:
-                fixed = recover_items(lines, 0, end, found_items.items, target) or reconcile_prices(
-                    found_items.items, target)
+                fixed = recover_items(lines, 0, end, found_items.items, target)
+                if fixed is None and found_items.items:
+                    fixed = reconcile_prices(found_items.items, target)
             if fixed is not None:
                 found_items = replace(found_items, items=fixed)
-                conf["items"] = round(conf["items"] * 0.9, 3)
+                conf["items"] = round(conf.get("items", 0.8) * 0.9, 3)
 
     markers = []
     dup, dup_conf = is_duplicata(lines)
