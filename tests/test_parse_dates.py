@@ -112,3 +112,22 @@ def test_pick_purchase_date(text, expected_date, expected_time):
     assert picked is not None and picked.value == expected_date
     time = pick_time(lines, picked.line)
     assert (time[0] if time else None) == expected_time
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("39 JUN 2026 13:07", date(2026, 6, 30)),  # a zero read as 9 in the day
+    ("13 août 2626 à 17h39", date(2026, 8, 13)),  # ... as 6 in the year
+    ("12 juillot 2024 a 13h11", date(2024, 7, 12)),  # one letter of the month misread
+    ("12 juillet 2024", date(2024, 7, 12)),
+])
+def test_named_month_dates_with_misreads(text, expected):
+    assert find_dates(text) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("26/06/24 69:52", ["09:52"]), ("LE 27/08/2024 A 09H64", ["09:04"]),  # impossible until a 6 is a 0
+    ("Datc : 26/10/2025 Heuro : 17:14", ["17:14"]),  # the O ending a word is no zero of a time
+    ("26/06/24 19:52", ["19:52"]), ("VALABLE 75:75", []),
+])
+def test_times_with_zeros_misread(text, expected):
+    assert find_times(text) == expected

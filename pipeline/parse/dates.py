@@ -53,6 +53,7 @@ TIME = re.compile(
     r"(?<![\d.,:/])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:H]|\.)\s?(?P<mi>[0-5]\d)"
     r"(?:\s?:\s?(?P<s>[0-5]\d))?(?![\d.,/])(?!\s?%)"
 )
+LOOSE_TIME = re.compile(r"(?<![\d.,:/])(?P<h>\d{1,2})\s?[:H]\s?(?P<mi>\d\d)(?:\s?:\s?\d\d)?(?![\d.,/])(?!\s?%)")
 TIME_RANGE = re.compile(r"^\s?(?:-|A|À)\s?\d{1,2}\s?[H:]")
 
 # Words that make a date on the same line something else than the purchase date.
@@ -113,18 +114,37 @@ def find_date_matches(s: str) -> list[DateMatch]:
             value, kind = _make(m["m"], m["d"], m["y"]), "mdy"
         if value:
             found.append(DateMatch(value, m.start(), m.end(), kind))
+    s = MONTH_WORD.sub(_month_spelled, s)  # `12 JUILLOT 2024`: one letter of the month misread
     for pattern in (NAMED_MONTH, MONTH_FIRST, COMPACT_AFTER_LABEL):
         for m in pattern.finditer(s):
             if overlaps(m.start(), m.end()):
                 continue
             month = MONTHS.get(m["m"], m["m"])
             value = _make(m["d"], month, m["y"])
+            if value is None and pattern is not COMPACT_AFTER_LABEL:
+                # `39 JUN 2026`, `13 AOUT 2626`: a zero read as 9 or 6 in the day or the year
+                year = m["y"] if len(m["y"]) == 2 or m["y"].startswith("20") else m["y"][0] + "0" + m["y"][2:]
+                day = _zeroed(m["d"], 31)
+                value = _make(day, month, year) if day is not None else None
             if value:
                 kind = "compact" if pattern is COMPACT_AFTER_LABEL else "named"
                 found.append(DateMatch(value, m.start(), m.end(), kind))
     found = [x for x in found if x.kind != "phone"]
     found.sort(key=lambda x: x.start)
     return found
+
+
+LONG_MONTHS = [name for name in MONTHS if len(name) >= 5]
+MONTH_WORD = re.compile(r"(?<![A-Z])[A-Z]{5,9}(?![A-Z])")
+
+
+def _month_spelled(m: re.Match) -> str:
+    """A word one letter away from a long month name, spelled as that month (same length)."""
+    word = m.group()
+    if word in MONTHS:
+        return word
+    near = [name for name in LONG_MONTHS if len(name) == len(word) and sum(a != b for a, b in zip(name, word)) == 1]
+    return near[0] if len(near) == 1 else word
 
 
 def find_dates(s: str) -> list[date]:
@@ -135,7 +155,7 @@ def find_dates(s: str) -> list[date]:
 def _repair_time_digits(s: str) -> str:
     # `14H3O`, `l4:32`: repair look-alikes around an H or a colon between digits
     return re.sub(
-        r"[0-9OIL]{1,2}\s?[H:]\s?[0-9OIL]{2}",
+        r"(?<![A-Z])[0-9OIL]{1,2}\s?[H:]\s?[0-9OIL]{2}",  # not the O ending `HEURO : 17:14`
         lambda m: m.group().replace("O", "0").replace("I", "1").replace("L", "1"),
         s,
     )
@@ -151,7 +171,21 @@ def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int
         if TIME_RANGE.match(s[m.end() :]) or re.search(r"-\s?$", s[: m.start()]):
             continue  # opening hours `8H30-20H00`
         out.append((f"{int(m['h']):02d}:{m['mi']}", m.start(), m.end()))
+    if not out:
+        # `69:52`, `09H64`: a zero read as 6, 8 or 9 makes an impossible time; the zero makes it right
+        for m in LOOSE_TIME.finditer(s):
+            h, mi = _zeroed(m["h"], 23), _zeroed(m["mi"], 59)
+            if h is not None and mi is not None and (h, mi) != (m["h"], m["mi"]):
+                out.append((f"{int(h):02d}:{mi}", m.start(), m.end()))
     return out
+
+
+def _zeroed(part: str, most: int) -> str | None:
+    """`part` if at most `most`, else with its first 6, 8 or 9 read as 0 when that brings it there."""
+    if int(part) <= most:
+        return part
+    fixed = re.sub(r"[689]", "0", part, count=1)
+    return fixed if int(fixed) <= most else None
 
 
 def find_times(s: str) -> list[str]:
