@@ -122,3 +122,12 @@ def test_items_whose_every_price_is_damaged_are_recovered_from_the_vouched_total
     fields = parse(text)
     assert fields.total == Decimal("111.50")
     assert items_of(fields) == [("BALAYAGE", "78.00"), ("KER BLOND ABSOLU CICAFLASH 250ML", "38.50")]
+
+
+@pytest.mark.parametrize("line, method", [
+    ("TICKET RESTO 73,50", "meal_voucher"), ("GIFT CARD 73,50", "other"), ("CHO 73,50", "cheque"),
+    ("FSPECES 80,00", "cash"), ("CB EMV 73,50", "card"),
+])
+def test_payment_lines_with_slips_and_english_words(line, method):
+    text = HEADER + "COUPE 73,50\nTOTAL 73,50 EUR\n" + line + FOOTER
+    assert parse(text).payment == method

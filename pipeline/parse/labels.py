@@ -38,14 +38,14 @@ CHANGE = re.compile(r"RENDU|A\s*RENDRE|MONNAIE|CHANGE\b")
 # (pattern, method), first match wins: contactless before card, meal vouchers before cheques.
 PAYMENT_LABELS: tuple[tuple[str, str], ...] = (
     (r"SANS\s*CONTACT|CONTACTLESS|\bNFC\b|APPLE\s*PAY|GOOGLE\s*PAY|SAMSUNG\s*PAY", "contactless"),
-    (r"TI?C?KETS?\s*RESTAU|TITRES?\s*RESTAU|TITRE\s*REST|\bT\.?R\.?\b|SWILE|LUNCHR|EDENRED|SODEXO"
+    (r"TI?C?KETS?\s*RESTAU|TI?C?KETS?\s*RESTO\b|TITRES?\s*RESTAU|TITRE\s*REST|\bT\.?R\.?\b|SWILE|LUNCHR|EDENRED|SODEXO"
      r"|PLUXEE|UP\s*DEJ|CHEQUES?\s*DEJ|PASS\s*RESTAU|APETIZ|BIMPLI|CARTE\s*RESTO|CONECS", "meal_voucher"),
     (r"CHEQUES?\s*CADEAU|CARTES?\s*CADEAU|BON\s*D.?ACHAT|AVOIR|VIREMENT|PAYPAL|LYDIA|KADEOS"
-     r"|ILLICADO|PAIEMENT\s*FRACTIONNE|CREDIT\s*MAGASIN", "other"),
-    (r"CHEQUES?\b|\bCHQ\b|\bCHEQ", "cheque"),
+     r"|ILLICADO|PAIEMENT\s*FRACTIONNE|CREDIT\s*MAGASIN|GIFT\s*CARD|VOUCHER|STORE\s*CREDIT", "other"),
+    (r"CHEQUES?\b|\bCH[QO]\b|\bCHEQ|\bCHECK\b", "cheque"),  # `CHO`: a Q read as O
     (r"CARTE\s*BANCAIRE|CARTE\s*BLEUE|\bC\.?B\.?\b|CB\s*EMV|\bEMV\b|\bVISA\b|MASTER\s*CARD|MAESTRO"
      r"|\bAMEX\b|AMERICAN\s*EXPRESS|\bCARTE\b|PAIEMENT\s*CARTE|\bDEBIT\b|\bCREDIT\b|\bCARD\b", "card"),
-    (r"ESPECES|\bESP\b|\bCASH\b|NUMERAIRE|LIQUIDE", "cash"),
+    (r"[EF]SPECES|ESPEC[EF]S|\bESP\b|\bCASH\b|NUMERAIRE|LIQUIDE", "cash"),  # `FSPECES`: an E read as F
 )
 # A payment line needs a method word; these words alone make an amount line a payment.
 PAYMENT_LINE_HINT = re.compile(r"REGLEMENT|PAIEMENT|PAYE|PAYMENT|RECU|ENCAISSE")
