@@ -110,3 +110,14 @@ def test_a_bracket_closing_nothing_after_a_shop_name_is_the_paper_edge():
 
     assert tidy_name("L'AMBASSADE DE LA COIFFURE)") == "L'AMBASSADE DE LA COIFFURE"
     assert tidy_name("CAFE (PARIS)") == "CAFE (PARIS)"
+
+
+@pytest.mark.parametrize("line, siret", [
+    ("SIRET 83177678C00954", "83177678600954"),  # a 6 read as C: the check keys tell it from a 0
+    ("SIRET: G63 266 O58 00520", "66326665800520"),  # G and O for 6
+    ("Sirot : 602653446 00073", "60265344600073"),  # the label's E read as O
+    ("SIRET : NON COMMUNIQUE", None),
+])
+def test_siret_read_with_letters_for_digits(line, siret):
+    fields = parse_receipt(lines_from_text("SALON\n75008 PARIS\n" + line + "\nTOTAL 12,00\n21/11/2026"))
+    assert fields.retailer.siret == siret

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -34,7 +35,12 @@ POSTAL = re.compile(
     r"(?<![\d.,/])(?:F-?\s?)?(?P<code>(?:\d{2}|2[AB])\s?\d{3})(?![\d.,/])\s*,?\s*(?P<city>[A-Z][A-Z' \-]*[A-Z])?"
 )
 CITY_BEFORE = re.compile(r"(?P<city>[A-Z][A-Z' \-]*[A-Z])\s*\(?\s*(?P<code>\d{5})\s*\)?$")
-SIRET_LABELLED = re.compile(r"SIRE[TN]\s*(?:N[O°]?\.?)?\s*:?\s*(?P<num>\d[\d .]{12,22}\d)")
+SIRET_LABELLED = re.compile(r"S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*(?P<num>\d[\d .]{12,22}\d)")  # `Sirot`
+# After a SIRET label, letters that are digits misread (`G63 266 O58 00520`, `83177678C00954`)
+# (a thermal 6 is read as G, O or C as often as a 0 is read as O); the check keys choose
+SIRET_LOOKALIKES = {"O": "06", "D": "0", "C": "06", "Q": "0", "G": "6", "S": "5", "B": "8",
+                    "I": "1", "L": "1", "Z": "2", "T": "7"}
+SIRET_AFTER_LABEL = re.compile(r"(S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*)([\dODCQGSBILZT][\dODCQGSBILZT .]{12,22}[\dODCQGSBILZT])")
 SIRET_GROUPED = re.compile(r"(?<!\d)(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
 PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}")
 
@@ -147,10 +153,36 @@ def repaired_siret(digits: str, siren: str | None) -> str | None:
     return found[0][1]
 
 
+def siret_letters(token: str) -> str:
+    """A SIRET read with letters for some digits, the letters replaced by the digits they
+    look like: where a letter may be two digits, the one combination passing the check keys."""
+    spots = [(i, SIRET_LOOKALIKES[c]) for i, c in enumerate(token) if c in SIRET_LOOKALIKES]
+    if not spots:
+        return token
+    if len(spots) <= 4:
+        valid = set()
+        for combo in itertools.product(*(digits for _, digits in spots)):
+            chars = list(token)
+            for (i, _), d in zip(spots, combo):
+                chars[i] = d
+            candidate = "".join(chars)
+            number = re.sub(r"\D", "", candidate)
+            if len(number) == 14 and luhn_ok(number[:9]) and luhn_ok(number):
+                valid.add(candidate)
+        if len(valid) == 1:
+            return valid.pop()
+    return "".join(SIRET_LOOKALIKES.get(c, c)[0] for c in token)
+
+
 def find_siret(lines: list[TextLine]) -> tuple[str, float] | None:
     """A 14-digit SIRET (labelled, or grouped 3-3-3-5 and passing the Luhn check)."""
     for line in lines:
-        m = SIRET_LABELLED.search(line.digits)
+        # letters are read on the folded print: `line.digits` has already made every O a 0
+        found = SIRET_AFTER_LABEL.search(line.up)
+        digits = line.digits
+        if found:
+            digits = digits[: found.start(2)] + siret_letters(found[2]) + digits[found.end(2) :]
+        m = SIRET_LABELLED.search(digits)
         if m:
             digits = re.sub(r"\D", "", m["num"])
             if len(digits) == 14:
