@@ -19,6 +19,9 @@ from pipeline.parse.retailer import tidy_city, tidy_name
     ("06000", "NICE RER", ("06000", "NICE")),  # debris read after the name
     ("20137", "PORTO VECCHIO", ("20137", "PORTO VECCHIO")),  # a right pair is left as printed
     ("98000", "MONACO", ("98000", "MONACO")),  # Monaco shares French addressing
+    ("31000", None, ("31000", "TOULOUSE")),  # no city read: the code's only place
+    ("31000", "ee", ("31000", "TOULOUSE")),  # debris for a city
+    ("20137", None, ("20137", None)),  # a code serving several places: none chosen
 ])
 def test_a_misread_half_of_the_place_is_restored_from_the_other(code, city, fixed):
     assert table().repair(code, city) == fixed
@@ -92,6 +95,10 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("Sets ha 54 RUE DES ECOLES", "54 RUE DES ECOLES"),  # debris beside the paper, before the number
     ("12 RUE OU", "12 RUE OU"),  # a particle is never the last word
     ("CHEZ PAUL 3 RUE DE LA PAIX", "CHEZ PAUL 3 RUE DE LA PAIX"),  # words in capitals before it are print
+    ("91 Avonue Jean Jaures", "91 Avenue Jean Jaures"), ("128 Place Du Marcho", "128 Place Du Marche"),
+    ("3 place du Marché", "3 place du Marché"),  # an accent is no misread letter
+    ("12 RUE DES ROSES", "12 RUE DES ROSES"),  # words not in the vocabulary are left as read
+    ("2 83 BOULEVARD GAMBETTA", "83 BOULEVARD GAMBETTA"),  # a lone digit beside the paper before the number
 ])
 def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address

@@ -26,6 +26,7 @@ CONFUSABLE = {"0": "6896", "6": "085", "8": "0369", "9": "08", "5": "6", "3": "8
 MAX_DIGITS_CHANGED = 2
 CITY_SCORE = 85  # fuzzy score for a garbled city read to stand for a name of its code
 MIN_PREFIX = 4  # a city cut at the paper's edge (`GRENOBL`) keeps at least this many letters
+LETTERS_OF_A_NAME = re.compile(r"[A-Za-z]{4}")  # a read with no four letters in a row is no city name
 
 
 def fold(name: str) -> str:
@@ -62,7 +63,13 @@ class PostalTable:
             if len(near) == 1:
                 return near[0], city
         if code and self.exists(code):
-            return code, self.complete_city(code, city) if city else city
+            completed = self.complete_city(code, city) if city else None
+            if completed is not None and completed != city:
+                return code, completed
+            if city is None or not self.matches(code, city) and not LETTERS_OF_A_NAME.search(city):
+                # no city, or debris for one (`ee`): the code's one place, when it has only one
+                return code, self.only_name(code) or city
+            return code, city
         if code:
             # no such code: one variant with the same misread digits that exists and fits the city
             variants = [c for c in variants_of(code) if self.exists(c)]
@@ -72,6 +79,11 @@ class PostalTable:
                 fixed = variants[0]
                 return fixed, self.complete_city(fixed, city) if city else city
         return code, city
+
+    def only_name(self, code: str) -> str | None:
+        """The place a code serves, when it serves only one (75008: PARIS; 20137: several)."""
+        names = self.names.get(code, ())
+        return printed_form(list(names)) if len({fold(n) for n in names}) == 1 else None
 
     def complete_city(self, code: str, city: str) -> str:
         """The code's name that a cut or garbled city read stands for, when only one does."""

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
-from pipeline.parse.text import TextLine, repair_words
+from pipeline.parse.text import TextLine, fold, repair_words
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -344,14 +344,36 @@ def tidy_name(name: str) -> str:
 PARTICLES = {"OE": "DE", "0E": "DE", "OU": "DU", "0U": "DU", "OES": "DES", "0ES": "DES"}
 
 
+# Words of French street names, to restore one misread letter (`Avonue`, `Marcho`, `Vignos`)
+STREET_VOCABULARY = frozenset("""
+AVENUE BOULEVARD CHEMIN ROUTE ALLEE IMPASSE PASSAGE SQUARE PLACE QUAI COURS RUELLE SENTIER
+FAUBOURG PROMENADE ESPLANADE TRAVERSE HAMEAU RESIDENCE CENTRE COMMERCIAL GALERIE
+GENERAL LECLERC GAULLE REPUBLIQUE MARCHE EGLISE GARE ECOLES ECOLE VIGNES TILLEULS CHATEAU
+MOULIN FONTAINE LIBERATION NATIONALE COMMERCE PASTEUR GAMBETTA JAURES VICTOR HUGO MIRABEAU
+MARECHAL PRESIDENT LIBERTE VERDUN PARIS ABBAYE CHAMPS PORTES BELGES MOULINS PRINCESSE
+""".split())
+
+
+def _street_word(word: str) -> str:
+    """`word` as the one street-name word one letter away, in the word's own case."""
+    up = fold(word)
+    if len(up) < 5 or not up.isalpha() or up in STREET_VOCABULARY:
+        return word  # `Marché` is MARCHE with its accent
+    near = [v for v in STREET_VOCABULARY if len(v) == len(up) and sum(a != b for a, b in zip(v, up)) == 1]
+    if len(near) != 1:
+        return word
+    return "".join(n if w.isupper() else n.lower() for n, w in zip(near[0], word))
+
+
 def tidy_address(address: str) -> str:
-    """A street line without the debris read before its number (`Sets ha 54 RUE ...`) and
-    with its particles' D restored."""
+    """A street line without the debris read before its number (`Sets ha 54 RUE ...`,
+    `2 83 BOULEVARD ...`), with its particles' D and its words' misread letters restored."""
     m = STREET_NUMBERED.search(address.upper())
-    if m and m.start() > 0 and re.search(r"[a-z]|[^\w\s]", address[: m.start()]):
+    if m and m.start() > 0 and re.search(r"[a-z]|[^\w\s]|^\d\s+$", address[: m.start()]):
         address = address[m.start() :]
     words = address.split()
-    return " ".join(PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words))
+    words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
+    return " ".join(_street_word(w) for w in words)
 
 
 def tidy_city(city: str) -> str:
