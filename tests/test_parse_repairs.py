@@ -131,3 +131,15 @@ def test_items_whose_every_price_is_damaged_are_recovered_from_the_vouched_total
 def test_payment_lines_with_slips_and_english_words(line, method):
     text = HEADER + "COUPE 73,50\nTOTAL 73,50 EUR\n" + line + FOOTER
     assert parse(text).payment == method
+
+
+@pytest.mark.parametrize("body, item", [
+    ("RESISTANCE CIMENT ANTI-USURE 200 104,38\n2 x 52,19", ("RESISTANCE CIMENT ANTI-USURE 200", 2, "104.38")),
+    ("PAPIER TOILETTE X12 8, 40\n2 xX 4,20", ("PAPIER TOILETTE X12", 2, "8.40")),  # the x read twice
+    ("JUS ORANGE 1L 2°2,09 4,18", ("JUS ORANGE 1L", 2, "4.18")),  # the x read as a degree sign
+    ("VIN ROUGE 12° 4,50", ("VIN ROUGE 12°", 1, "4.50")),  # a wine's degrees are no quantity
+])
+def test_quantities_read_with_slips(body, item):
+    total = item[2].replace(".", ",")
+    got = parse(HEADER + body + f"\nTOTAL {total}\nCB {total}" + FOOTER).items[0]
+    assert (got.name, got.quantity, f"{got.price:.2f}") == item

@@ -18,9 +18,10 @@ from pipeline.parse.text import TextLine
 from pipeline.values import Item
 
 ONE = Decimal(1)
-# A star after a space is the price's own mark (`X12 *4.30`), not a multiplication (`2*12,50`).
+# A star after a space is the price's own mark (`X12 *4.30`), not a multiplication (`2*12,50`);
+# `2 XX 4,20` and `2°2,09` are the x read twice or as a degree sign.
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*[X×]|\*)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
+    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*[X×]{1,2}|\*|(?<=\d)°)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
 )
 # `2 x THON`, `2XTHON` (glued), not `6X1,5L EAU` (a pack size)
 LEADING_QTY_X = re.compile(r"^[^\w]*(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
@@ -118,6 +119,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
             elif items and (items[-1].price == price or items[-1].price == (q * u).quantize(CENT)):
                 last = items[-1]
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
+            elif items and items[-1].price >= 1000 and items[-1].price % 1000 == price:
+                # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
+                last = items[-1]
+                items[-1] = Item(f"{last.name} {int(last.price // 1000)}", q, price, last.underlined or line.underlined)
             continue
         if _is_info(line) and not L.DISCOUNT.search(line.labels):
             pending = None
