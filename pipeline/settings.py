@@ -43,7 +43,9 @@ class LegibilityLimits:
     # Tesseract still ~90% right near 800, collapsing below ~450 (blur sigma = 0.16 x char height).
     min_sharpness: float = 600.0
     min_brightness: float = 45.0  # mean grey level of the receipt region (renders: 55 still reads 97%)
-    min_contrast: float = 40.0  # paper (90th percentile) minus median ink grey; sharp prints 100-160
+    # paper (90th percentile) minus median ink grey; sharp prints 100-160. Generated photos measured
+    # at 39 read every field right; the OCR confidence check below remains the backstop.
+    min_contrast: float = 32.0
     min_text_height: float = 7.0  # median character height in original pixels (6 px: ~80% read)
     min_mean_confidence: float = 45.0  # OCR mean word confidence over the page
 

@@ -179,8 +179,8 @@ def test_item_zone_of_the_recheck_starts_below_an_address_saying_du():
 
 
 def test_a_date_the_first_engine_misread_is_taken_from_the_second():
-    """`13 août 2626`: a zero read as 6 put the year out of range; PP-OCR re-read the line whole."""
-    lines = TESSERACT[:7] + (line("13 août 2626 à 17h39", 320),)
+    """`13 AQUT 2026`: the month's name unreadable; PP-OCR re-read the line whole."""
+    lines = TESSERACT[:7] + (line("13 AQUT 2026 A 17H39", 320),)
     alone = interpret((Reading("tesseract", "5", lines, variant="psm6"),))
     assert alone.date is None
     assert dict(lines_to_recheck(lines, parse_receipt(lines))).get(7) is False  # the whole line
