@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from pipeline.parse import parse_receipt
+from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
 from pipeline.second_opinion import items_agree
 from pipeline.values import Line, Reading, ReceiptFields
@@ -62,14 +62,15 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
 
 
 def zeros_restored(first: str | None, second: str | None) -> str | None:
-    """`first` with the zeros that the second reading shows were read as 6 or 8
-    (`646184` and `046184`; PP-OCR may drop a leading zero: `20831` for `620831`).
-    Not 9: on the generated corpus PP-OCR read a 9 as 0 as often as the reverse."""
+    """`first` with its leading zero restored, when the second reading shows the 6 or 8 it
+    was read as (`646184` and `046184`; PP-OCR may drop the zero: `20831` for `620831`).
+    Ticket numbers are zero-padded; elsewhere in them (`F2026`, `081622`) PP-OCR read a 6
+    as 0 as often as the reverse, on the generated corpus."""
     if not first or not second or first == second:
         return None
     if len(second) == len(first) - 1 and first[0] in "68" and first[1:] == second:
         return "0" + second
-    if len(first) == len(second) and all(a == b or (b == "0" and a in "68") for a, b in zip(first, second)):
+    if len(first) == len(second) and first[0] in "68" and second[0] == "0" and first[1:] == second[1:]:
         return second
     return None
 
@@ -90,7 +91,9 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
     date (when the first found none), ticket zeros, total, postal code and (when they add up) items."""
     fields = base
     conf = dict(base.confidence)
-    if same_code_misread(base.retailer.postal_code, second.retailer.postal_code):
+    places = postcodes.table()
+    if same_code_misread(base.retailer.postal_code, second.retailer.postal_code) and (
+            places.exists(second.retailer.postal_code) or not places.exists(base.retailer.postal_code or "")):
         fields = replace(fields, retailer=replace(fields.retailer, postal_code=second.retailer.postal_code))
         conf["postal_code"] = second.confidence.get("postal_code", conf.get("postal_code", 0.5))
     if second.retailer.name and (base.retailer.name is None or (

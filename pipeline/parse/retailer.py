@@ -331,7 +331,8 @@ LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-z]{1,3})+\s*$")
 
 def tidy_name(name: str) -> str:
     """A shop name without the lost apostrophes and trailing debris of its OCR."""
-    name = re.sub(r"(?<=\w)\s*'\s*(?=\w)", "'", NAME_TAIL_DEBRIS.sub("", name))  # `COIFF' AND CO`
+    name = NAME_TAIL_DEBRIS.sub("", name.replace("‘", "'").replace("’", "'").replace("`", "'"))
+    name = re.sub(r"(?<=\w)\s*'\s*(?=\w)", "'", name)  # `COIFF' AND CO`, `STYL ‘HAIR`
     if name.endswith(")") and name.count(")") > name.count("("):
         name = name[:-1]  # the paper's edge read as a bracket
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
