@@ -173,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             res = run_phase(files, w, pg, rd, args.concurrency)
             results.append(res)
             print(json.dumps(res), flush=True)
-    print(f"\n| workers | receipts | throughput (receipts/s) | p50 latency (s) | p95 latency (s) | "
-          f"worker s/receipt | OCR s/receipt | service overhead |")
+    print("\n| workers | receipts | throughput (receipts/s) | p50 latency (s) | p95 latency (s) | "
+          "worker s/receipt | OCR s/receipt | service overhead |")
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['workers']} | {r['count']} | {r['throughput_per_s']:.2f} | {r['latency_p50_s']:.1f} | "

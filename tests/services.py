@@ -96,7 +96,7 @@ def fresh_database(server_url: str):
     try:
         yield server_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
-        from models.db import get_engine, normalise_url
+        from models.db import get_engine
 
         url = server_url.rsplit("/", 1)[0] + f"/{name}"
         if get_engine.cache_info().currsize:
