@@ -27,8 +27,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 
 # bump when preprocessing or reading changes what a stored reading holds
 # (8: the receipt's perceptual hash; 9: the image forensics measured at read time;
-#  10: paper masks grown over print they cut, dashes out of the character height, print above the first line)
-READER_VERSION = "10"
+#  10: paper masks grown over print they cut, dashes out of the character height, print above the first line;
+#  11: a warped outline cutting letters is kept on a textured surface)
+READER_VERSION = "11"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

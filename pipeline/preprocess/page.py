@@ -12,10 +12,12 @@ from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
 from pipeline.preprocess.locate import (
     MIN_PRINT_OUTSIDE,
+    TEXTURED_SURFACE,
     Paper,
     cut_paper_box,
     find_paper,
     include_print,
+    surface_texture,
     trim_edges,
     warp_paper,
 )
@@ -124,6 +126,8 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     receipt, factor, steps = locate_receipt(page.image)
     receipt, grey, glyphs = level(receipt, steps)
     cut = letters_on_border(glyphs, grey.shape) if "warp" in steps or "rotate_crop" in steps else 0
+    if cut >= MIN_CUT_LETTERS and surface_texture(grey_of(as_bgr(page.image))) >= TEXTURED_SURFACE:
+        cut = 0  # on granite or wood the whole photo reads worse than a crop a few letters too tight
     if "whole_image" not in steps and (not glyphs.reliable or cut >= MIN_CUT_LETTERS):
         # The outline held no readable print (a lit patch of table taken for paper), or it
         # ran through the print (a rectangle drawn by the rules inside the paper): the
