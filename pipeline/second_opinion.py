@@ -8,7 +8,7 @@ tens of milliseconds, a full-page PP-OCR pass seconds). Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
 lines when the items do not add up to the total, and the ticket number's line when it
-holds digits a zero is misread as.
+starts with a digit a padding zero is misread as.
 """
 
 from __future__ import annotations
@@ -63,8 +63,8 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
         # `278 AV.`: the B of 27B (bis) is read as an 8; PP-OCR tells them apart
         figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])
-    if fields.ticket and ZERO_LOOKALIKES.search(fields.ticket):
-        # `046184` read `646184`: a slashed or dotted zero, which PP-OCR reads better
+    if fields.ticket and ZERO_LOOKALIKES.match(fields.ticket):
+        # `046184` read `646184`: a padding zero read as 6 or 8 (only the leading one is acted on)
         figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])
     if (fields.items or fields.total is not None) and not items_agree(fields):
         # the items end at the first total line below a price (`PLACE DU MARCHE` is no `MONTANT DU`)

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.parse.text import TextLine, digitize, fold
+from pipeline.parse.text import TextLine, digitize, fold, one_letter_from
 
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
@@ -141,10 +141,7 @@ MONTH_WORD = re.compile(r"(?<![A-Z])[A-Z]{5,9}(?![A-Z])")
 def _month_spelled(m: re.Match) -> str:
     """A word one letter away from a long month name, spelled as that month (same length)."""
     word = m.group()
-    if word in MONTHS:
-        return word
-    near = [name for name in LONG_MONTHS if len(name) == len(word) and sum(a != b for a, b in zip(name, word)) == 1]
-    return near[0] if len(near) == 1 else word
+    return word if word in MONTHS else one_letter_from(word, LONG_MONTHS) or word
 
 
 def find_dates(s: str) -> list[date]:

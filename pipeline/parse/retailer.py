@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
-from pipeline.parse.text import TextLine, fold, repair_words
+from pipeline.parse.text import TextLine, fold, one_letter_from, repair_words
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -360,10 +360,10 @@ def _street_word(word: str) -> str:
     up = fold(word)
     if len(up) < 5 or not up.isalpha() or up in STREET_VOCABULARY:
         return word  # `Marché` is MARCHE with its accent
-    near = [v for v in STREET_VOCABULARY if len(v) == len(up) and sum(a != b for a, b in zip(v, up)) == 1]
-    if len(near) != 1:
+    near = one_letter_from(up, STREET_VOCABULARY)
+    if near is None:
         return word
-    return "".join(n if w.isupper() else n.lower() for n, w in zip(near[0], word))
+    return "".join(n if w.isupper() else n.lower() for n, w in zip(near, word))
 
 
 def tidy_address(address: str) -> str:

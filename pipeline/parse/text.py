@@ -191,3 +191,10 @@ def repair_words(raw: str) -> str:
         last = m.end()
     out.append(text[last:])
     return "".join(out)
+
+
+def one_letter_from(word: str, vocabulary) -> str | None:
+    """The one word of `vocabulary` with `word`'s length that differs from it by one letter, if
+    exactly one does (`JUILLOT` -> JUILLET, `AVONUE` -> AVENUE)."""
+    near = [v for v in vocabulary if len(v) == len(word) and sum(a != b for a, b in zip(v, word)) == 1]
+    return near[0] if len(near) == 1 else None
