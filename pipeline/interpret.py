@@ -15,21 +15,34 @@ from dataclasses import replace
 
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
-from pipeline.second_opinion import items_agree
+from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "8"
+PARSER_VERSION = "9"
+CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
+GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
 WEAK_NAME = 0.6  # a shop name read with less confidence yields to the second engine's better read
 
 
 # PP-OCR may drop the space between two amounts of a crop: `1*29,8029,80` is `1*29,80 29,80`
 GLUED_AMOUNTS = re.compile(r"(\d[,.]\d\d)(?=\d{1,5}[,.]\d\d(?!\d))")
+# and a postal code glued to its city: `13001MARSEILLE`
+GLUED_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?=[A-Za-z]{3})")
+# and a price glued to the name before it: `250M34.30`, `KA18.00`
+GLUED_PRICE = re.compile(r"([A-Za-z])(?=\d{1,5}[,.]\d\d(?!\d))")
+AMOUNT_AT_END = re.compile(r"\d\s?[,.]\s?\d\d\s*(?:€|EUR|E|[A-Z]UR)?\W{0,2}$", re.IGNORECASE)
+
+
+def unglue(text: str) -> str:
+    """The spaces the second engine may drop between two amounts, a postal code and its city,
+    or a name and its price."""
+    return GLUED_PRICE.sub(r"\1 ", GLUED_POSTCODE.sub(r"\1 ", GLUED_AMOUNTS.sub(r"\1 ", text)))
 
 
 def splice(line: Line, correction: Line) -> Line:
     """The line with the words under the correction's span replaced by its text."""
-    correction = replace(correction, text=GLUED_AMOUNTS.sub(r"\1 ", correction.text))
+    correction = replace(correction, text=unglue(correction.text))
     span = correction.words[0].box if correction.words else line.box
     if span == line.box or not line.words:
         return Line(text=correction.text, conf=correction.conf, box=line.box, underlined=line.underlined)
@@ -42,11 +55,50 @@ def splice(line: Line, correction: Line) -> Line:
                 box=line.box, words=line.words, underlined=line.underlined)
 
 
+def name_and_figures(text: str) -> tuple[str, str]:
+    """A line's text cut before its trailing figures (`SOIN FUSIO 18,00 EUR`: `SOIN FUSIO`,
+    `18,00 EUR`); the figures are empty when none end it."""
+    tokens = text.split()
+    end = len(tokens)
+    while end and not re.search(r"\d", tokens[end - 1]) and len(tokens[end - 1]) <= 3:
+        end -= 1  # a currency word, read well or not (`EUR`, `FUR`, `€`), or a speck
+    start = end
+    while start and is_figure(tokens[start - 1]):
+        start -= 1
+    name = tokens[:start] if start < end else tokens[:]
+    while name and re.search(r"\d", name[-1]) and sum(c.isalpha() for c in name[-1]) <= 1:
+        name.pop()  # figures garbled by the pen (`t40-29-`, `F0`): neither name nor price
+    return " ".join(name), " ".join(tokens[start:]) if start < end else ""
+
+
+def underlined_line(line: Line, correction: Line) -> Line:
+    """An underlined line from its two readings, the second read whole on the page before
+    a dark pen was erased: the name from the clearer one (not from one that glued the words
+    together), the figures from the clearer one of those that end in an amount."""
+    first, second = line.text, unglue(correction.text)
+    name_1, figures_1 = name_and_figures(first)
+    name_2, figures_2 = name_and_figures(second)
+    clearer = correction.conf >= line.conf + CLEARER
+    name = name_2 if clearer and len(name_2.split()) >= GLUED * len(name_1.split()) else name_1
+    ends_2 = bool(figures_2) and AMOUNT_AT_END.search(second)
+    figures = figures_2 if ends_2 and (clearer or not AMOUNT_AT_END.search(first)) else figures_1
+    if name == name_1 and figures == figures_1:
+        return line
+    return Line(text=f"{name} {figures}".strip(), conf=correction.conf if clearer else line.conf,
+                box=line.box, underlined=True)
+
+
 def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...]) -> tuple[Line, ...]:
     """The primary lines with the second engine's corrections spliced in (matched by box),
     and the lines it read where the primary engine saw none, in their place from the top."""
     by_box = {c.box: c for c in corrections if c.text.strip()}
-    merged = [line if (c := by_box.pop(line.box, None)) is None else splice(line, c) for line in primary]
+    merged = []
+    for line in primary:
+        c = by_box.pop(line.box, None)
+        if c is not None and line.underlined and c.words and c.words[0].box == line.box:
+            merged.append(underlined_line(line, c))  # re-read whole: the better parts of the two
+        else:
+            merged.append(line if c is None else splice(line, c))
     for extra in sorted(by_box.values(), key=lambda c: c.box[1], reverse=True):
         at = next((i for i, line in enumerate(merged) if line.box[1] > extra.box[1]), len(merged))
         merged.insert(at, extra)
@@ -94,7 +146,8 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
     places = postcodes.table()
     if same_code_misread(base.retailer.postal_code, second.retailer.postal_code) and (
             places.exists(second.retailer.postal_code) or not places.exists(base.retailer.postal_code or "")):
-        fields = replace(fields, retailer=replace(fields.retailer, postal_code=second.retailer.postal_code))
+        code, city = places.repair(second.retailer.postal_code, fields.retailer.city)  # the city checked again
+        fields = replace(fields, retailer=replace(fields.retailer, postal_code=code, city=city))
         conf["postal_code"] = second.confidence.get("postal_code", conf.get("postal_code", 0.5))
     if second.retailer.name and (base.retailer.name is None or (
             second.retailer.name != base.retailer.name
@@ -126,7 +179,10 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0):
             fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
             conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
-    if not items_agree(fields) and any(items_agree(replace(second, total=fields.total, subtotal=sub))
+    if second.items and [(i.quantity, i.price) for i in second.items] == [(i.quantity, i.price) for i in fields.items]:
+        # the same figures: names from the clearer reading of each underlined line
+        fields = replace(fields, items=second.items)
+    elif not items_agree(fields) and any(items_agree(replace(second, total=fields.total, subtotal=sub))
                                        for sub in (fields.subtotal, second.subtotal)):
         fields = replace(fields, items=second.items)
         conf["items"] = second.confidence.get("items", conf.get("items", 0.5))

@@ -11,8 +11,8 @@ from storage without any OCR.
 from __future__ import annotations
 
 import math
-import re
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -20,16 +20,17 @@ from pipeline.engines import get_engine, get_recognizer
 from pipeline.errors import IllegibleError
 from pipeline.fraud.sketches import PHASH_KEY, receipt_hash
 from pipeline.parse import lines_from_text, parse_receipt
-from pipeline.preprocess import check_legibility, prepare_page
-from pipeline.second_opinion import lines_to_recheck
+from pipeline.preprocess import check_legibility, mark_underlined, prepare_page
+from pipeline.second_opinion import digit_span, items_agree, lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
 from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Reading, Word
 
 # bump when preprocessing or reading changes what a stored reading holds
 # (8: the receipt's perceptual hash; 9: the image forensics measured at read time;
 #  10: paper masks grown over print they cut, dashes out of the character height, print above the first line;
-#  11: a warped outline cutting letters is kept on a textured surface)
-READER_VERSION = "11"
+#  11: a warped outline cutting letters is kept on a textured surface;
+#  12: coloured pen un-mixed from the print; underlined lines re-read whole, unerased)
+READER_VERSION = "12"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -70,20 +71,7 @@ def read_document(document: DecodedDocument, settings: ReadingSettings, limits: 
 
 def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:
     reading = get_engine(settings).read(prepared.image, psm=PRIMARY_PSM, variant=f"psm{PRIMARY_PSM}")
-    lines = tuple(mark_underlined(line, prepared.underlines) for line in reading.lines)
-    return Reading(engine=reading.engine, engine_version=reading.engine_version, lines=lines,
-                   page=prepared.index, seconds=reading.seconds, variant=reading.variant)
-
-
-def mark_underlined(line: Line, strokes: tuple[tuple[int, int, int, int], ...]) -> Line:
-    """A line is underlined when a pen stroke runs just below it across part of its width."""
-    x, y, w, h = line.box
-    for sx, sy, sw, sh in strokes:
-        below = y + 0.4 * h <= sy + sh / 2 <= y + h + 1.2 * h
-        overlap = min(x + w, sx + sw) - max(x, sx)
-        if below and overlap > 0.25 * min(w, sw):
-            return Line(text=line.text, conf=line.conf, box=line.box, words=line.words, underlined=True)
-    return line
+    return replace(mark_underlined(reading, prepared.underlines), page=prepared.index)
 
 
 CLEAREST_SHARE = 0.6  # legibility is judged on the clearest 60 % of lines
@@ -116,21 +104,107 @@ def recheck(prepared: PreparedPage, primary: Reading, settings: ReadingSettings)
     """
     fields = parse_receipt(primary.lines)
     picks = lines_to_recheck(primary.lines, fields)
-    if not picks:
+    missed = [] if items_agree(fields) else unread_rows(prepared.image, primary.lines)
+    if not picks and not missed:
         return None
     started = time.perf_counter()
     spans = [digit_span(primary.lines[i]) if figures else primary.lines[i].box for i, figures in picks]
     boxes = [primary.lines[i].box for i, _ in picks]
+    # an underlined line is read where the dark pen stroke was not inpainted with the letters' feet
+    sources = [prepared.unerased if prepared.unerased is not None and not figures and primary.lines[i].underlined
+               else prepared.image for i, figures in picks]
+    for row in missed:
+        # print the primary engine left unread, beside a line it read or alone: read as one row
+        owner = next((line.box for line in primary.lines if overlap(line.box, row) >= ROW_OVERLAP * row[3]), row)
+        if owner in boxes:
+            spans[boxes.index(owner)] = row
+        else:
+            spans.append(row)
+            boxes.append(owner)
+            sources.append(prepared.image)
     if fields.retailer.name is None and (above := print_above(prepared.image, primary.lines)) is not None:
         spans.append(above)  # a shop name the primary engine did not see at all (large or condensed print)
         boxes.append(above)
+        sources.append(prepared.image)
     recognizer = get_recognizer(settings)
-    texts = recognizer.recognize([crop_box(prepared.image, span) for span in spans])
-    texts = [(tidy(text), conf) for text, conf in texts]
+    # a row is read in its pieces apart (a name, then a price far right): the recogniser
+    # drops characters across a wide blank
+    pieces = [row_pieces(image, span) if span in missed else [span] for image, span in zip(sources, spans)]
+    crops = [crop_box(image, piece) for image, parts in zip(sources, pieces) for piece in parts]
+    read_crops = iter(recognizer.recognize(crops))
+    texts = []
+    for parts in pieces:
+        got = [next(read_crops) for _ in parts]
+        kept = [(t, c) for t, c in got if t.strip() and (len(got) == 1 or c >= MIN_PIECE_CONF)] or got
+        texts.append((" ".join(tidy(t) for t, _ in kept if t.strip()), min(c for _, c in kept)))
     lines = tuple(Line(text=text, conf=conf, box=box, words=(Word(text, conf, span),))
                   for box, span, (text, conf) in zip(boxes, spans, texts))
     return Reading(engine=recognizer.name, engine_version=recognizer.version, lines=lines, page=prepared.index,
                    seconds=time.perf_counter() - started, variant="lines")
+
+
+MIN_PIECE_CONF = 50.0  # a piece of a row read with less is a pen's trace or a speck, not print
+ROW_OVERLAP = 0.5  # share of a row's height a line read must cover to be on that row
+MAX_UNREAD_ROWS = 6
+
+
+def overlap(box: tuple[int, int, int, int], row: tuple[int, int, int, int]) -> int:
+    """Rows the two boxes share."""
+    return max(0, min(box[1] + box[3], row[1] + row[3]) - max(box[1], row[1]))
+
+
+def unread_rows(image: np.ndarray, lines: tuple[Line, ...]) -> list[tuple[int, int, int, int]]:
+    """Rows of print between the first and last lines read where the primary engine read
+    nothing, or only part (`27.60` read, `BRUSHING` beside it not): their whole boxes.
+
+    Tesseract's single-block layout now and then drops a line or two of a long receipt that
+    it reads well on its own (a pen's erased trace above it, a block of other print below).
+    """
+    if len(lines) < 2:
+        return []
+    height = float(np.median([line.box[3] for line in lines]))
+    top = min(line.box[1] + line.box[3] for line in lines[:1])
+    bottom = max(line.box[1] for line in lines[-1:])
+    ink = image[top:bottom] < INK
+    inked = np.append(ink.sum(axis=1) >= 3, False)
+    out: list[tuple[int, int, int, int]] = []
+    start, gap = None, 0
+    for r, on in enumerate(inked):
+        if on:
+            start, gap = (r if start is None else start), 0
+            continue
+        if start is None:
+            continue
+        gap += 1
+        if gap <= max(2, height / 5) and r + 1 < len(inked):
+            continue
+        y0, y1 = start, r - gap + 1
+        start, gap = None, 0
+        if not (0.6 * height <= y1 - y0 <= 1.6 * height):
+            continue
+        row = (0, top + y0, image.shape[1], y1 - y0)
+        covered = np.zeros(image.shape[1], bool)
+        for line in lines:
+            if overlap(line.box, row) >= ROW_OVERLAP * row[3]:
+                covered[max(0, line.box[0] - int(height)) : line.box[0] + line.box[2] + int(height)] = True
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        left = cols[~covered[cols]]
+        if len(left) < 2 * height or left[-1] - left[0] < 2 * height:
+            continue  # a speck, a rule's end or a pen's trace, not a word
+        out.append((int(cols[0]), top + y0, int(cols[-1] - cols[0] + 1), y1 - y0))
+    return out[:MAX_UNREAD_ROWS]
+
+
+def row_pieces(image: np.ndarray, row: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
+    """The row's runs of print separated by blanks wider than two character heights."""
+    x, y, w, h = row
+    cols = np.flatnonzero((image[y : y + h, x : x + w] < INK).any(axis=0))
+    if not len(cols):
+        return [row]
+    breaks = np.flatnonzero(np.diff(cols) > 2 * h)
+    starts = np.concatenate(([cols[0]], cols[breaks + 1]))
+    ends = np.concatenate((cols[breaks], [cols[-1]]))
+    return [(x + int(a), y, int(b - a + 1), h) for a, b in zip(starts, ends)]
 
 
 ABOVE_LINES = 4.0  # line heights searched above the first line read for print it missed
@@ -170,14 +244,6 @@ def print_above(image: np.ndarray, lines: tuple[Line, ...]) -> tuple[int, int, i
     return int(cols[0]), int(top + start), int(cols[-1] - cols[0] + 1), int(run_height)
 
 
-CURRENCY_WORD = re.compile(r"^(?:€|EUR|EUROS?|E)[.,:;]?$", re.IGNORECASE)
-FIGURE = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*(?:€|EUR|E)?$")  # 24,50  *6.50  24,50€ ; not 250ML, X8
-
-
-def is_figure(word: str) -> bool:
-    return bool(FIGURE.match(word))
-
-
 def tidy(text: str) -> str:
     """Drop lone characters at the ends of a crop's text (edges of neighbour glyphs: `1`, `(`),
     and fold the Greek letters the recogniser sometimes gives for a slashed zero."""
@@ -187,32 +253,6 @@ def tidy(text: str) -> str:
     while len(tokens) > 1 and len(tokens[0]) == 1:
         tokens.pop(0)
     return " ".join(tokens)
-
-
-def digit_span(line: Line) -> tuple[int, int, int, int]:
-    """The box of the line's figures: its trailing run of words holding digits (a price,
-    a total), else its first word holding digits (a postal code); the whole line if none."""
-    has_digit = [is_figure(w.text) for w in line.words]
-    if not any(has_digit):
-        return line.box
-    last = len(has_digit) - 1
-    while last > 0 and not has_digit[last] and CURRENCY_WORD.match(line.words[last].text):
-        last -= 1  # `115,20 EUR`: the figures before the currency word
-    if has_digit[last]:
-        has_digit = has_digit[: last + 1]
-        start = len(has_digit) - 1
-        while start > 0 and has_digit[start - 1]:
-            start -= 1
-        # `ROULEAU PEINTURE 180  1*12.90  12.90`: a bare number before the figures ends the name
-        priced = re.search(r"\d[,.]\d\d", line.words[len(has_digit) - 1].text)
-        while priced and start < len(has_digit) - 1 and line.words[start].text.isdigit():
-            start += 1
-        boxes = [w.box for w in line.words[start : len(has_digit)]]
-    else:
-        boxes = [line.words[has_digit.index(True)].box]
-    x0 = min(b[0] for b in boxes)
-    x1 = max(b[0] + b[2] for b in boxes)
-    return (x0, line.box[1], x1 - x0, line.box[3])
 
 
 def crop_box(image: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

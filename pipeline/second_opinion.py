@@ -8,7 +8,8 @@ tens of milliseconds, a full-page PP-OCR pass seconds). Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
 lines when the items do not add up to the total, and the ticket number's line when it
-starts with a digit a padding zero is misread as.
+starts with a digit a padding zero is misread as. Lines a participant underlined are
+always re-read whole: the pen runs through their letters.
 """
 
 from __future__ import annotations
@@ -58,6 +59,8 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
 
     if fields.retailer.name is None or fields.confidence.get("retailer", 0) < 0.8:
         whole.update(range(min(NAME_LINES, len(lines))))
+    # lines a participant underlined: the pen crossed their letters' feet (read whole, unerased)
+    whole.update([i for i, line in enumerate(lines) if line.underlined][:MAX_ITEM_LINES])
     if fields.date is None:
         whole.update(i for i, t in enumerate(folded) if DATE_LIKE.search(t))
     if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
@@ -73,3 +76,37 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         item_lines = [i for i in range(header // 2, end) if PRICE_AT_END.search(folded[i])]
         figures.update(item_lines[:MAX_ITEM_LINES])
     return sorted({i: i not in whole for i in whole | figures}.items())
+
+
+CURRENCY_WORD = re.compile(r"^(?:€|EUR|EUROS?|E)[.,:;]?$", re.IGNORECASE)
+FIGURE = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*(?:€|EUR|E)?$")  # 24,50  *6.50  24,50€ ; not 250ML, X8
+
+
+def is_figure(word: str) -> bool:
+    return bool(FIGURE.match(word))
+
+
+def digit_span(line: Line) -> tuple[int, int, int, int]:
+    """The box of the line's figures: its trailing run of words holding digits (a price,
+    a total), else its first word holding digits (a postal code); the whole line if none."""
+    has_digit = [is_figure(w.text) for w in line.words]
+    if not any(has_digit):
+        return line.box
+    last = len(has_digit) - 1
+    while last > 0 and not has_digit[last] and CURRENCY_WORD.match(line.words[last].text):
+        last -= 1  # `115,20 EUR`: the figures before the currency word
+    if has_digit[last]:
+        has_digit = has_digit[: last + 1]
+        start = len(has_digit) - 1
+        while start > 0 and has_digit[start - 1]:
+            start -= 1
+        # `ROULEAU PEINTURE 180  1*12.90  12.90`: a bare number before the figures ends the name
+        priced = re.search(r"\d[,.]\d\d", line.words[len(has_digit) - 1].text)
+        while priced and start < len(has_digit) - 1 and line.words[start].text.isdigit():
+            start += 1
+        boxes = [w.box for w in line.words[start : len(has_digit)]]
+    else:
+        boxes = [line.words[has_digit.index(True)].box]
+    x0 = min(b[0] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    return (x0, line.box[1], x1 - x0, line.box[3])

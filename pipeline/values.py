@@ -71,6 +71,8 @@ class PreparedPage:
     legibility: Legibility
     underlines: tuple[tuple[int, int, int, int], ...] = ()  # pen strokes found (x, y, w, h) in `image`
     steps: tuple[str, ...] = ()  # what was done, for the audit trail ("found_receipt", "deskew:-2.1", ...)
+    # `image` before dark pen strokes were inpainted (same geometry); None when there were none
+    unerased: np.ndarray | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from pipeline.interpret import interpret, merge_lines, same_code_misread, splice
-from pipeline.read import digit_span, tidy
+from pipeline.read import tidy
+from pipeline.second_opinion import digit_span
 from pipeline.second_opinion import lines_to_recheck
 from pipeline.parse import parse_receipt
 from pipeline.values import Line, Reading, Word
@@ -193,9 +194,9 @@ def test_a_date_the_first_engine_misread_is_taken_from_the_second():
 def test_a_siret_read_again_passing_its_check_keys_replaces_a_misread_one():
     from pipeline.parse.retailer import luhn_ok
 
-    lines = TESSERACT[:2] + (line("SIRET 566 908 174 60691", 60),) + TESSERACT[2:]
+    lines = TESSERACT[:2] + (line("SIRET 566 908 174 10691", 60),) + TESSERACT[2:]  # a 0 read as 1: no repair
     alone = interpret((Reading("tesseract", "5", lines, variant="psm6"),))
-    assert alone.retailer.siret == "56690817460691" and not luhn_ok("56690817460691")
+    assert alone.retailer.siret == "56690817410691" and not luhn_ok("56690817410691")
     picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
     assert picks.get(2) is True
 
@@ -206,7 +207,7 @@ def test_a_siret_read_again_passing_its_check_keys_replaces_a_misread_one():
     both = interpret((Reading("tesseract", "5", lines, variant="psm6"), fixed("566 908 174 00691")))
     assert both.retailer.siret == "56690817400691" and luhn_ok(both.retailer.siret)
     wrong = interpret((Reading("tesseract", "5", lines, variant="psm6"), fixed("566 908 174 00692")))
-    assert wrong.retailer.siret == "56690817460691"  # a second read failing the keys changes nothing
+    assert wrong.retailer.siret == "56690817410691"  # a second read failing the keys changes nothing
 
 
 @pytest.mark.parametrize("first, second, fixed", [
@@ -223,3 +224,51 @@ def test_a_street_number_bis_read_as_8_is_restored_by_the_second_reading(first, 
 def test_a_street_number_ending_in_8_is_read_again():
     lines = (line("SALON ELEGANCE", 0), line("278 AV. DE LA LIBERATION", 40), line("57000 METZ", 80)) + TESSERACT[3:]
     assert dict(lines_to_recheck(lines, parse_receipt(lines))).get(1) is True
+
+
+def underlined(text: str, y: int, conf: float) -> Line:
+    from dataclasses import replace
+
+    return replace(line(text, y, conf), underlined=True)
+
+
+UNDERLINED = (
+    line("SALON ELEGANCE", 0), line("12 RUE DE LA PAIX", 40), line("75008 PARIS", 80),
+    underlined("KERAST, RIONNN ARSNIII RATN J1IIMTERE F0 *40,29", 160, 56.0),
+    underlined("SOIN FUSIO DOSE 15,00", 200, 93.0),
+    line("TOTAL TTC 55,29 EUR", 240), line("CB 55,29", 280), line("LE 21/11/2026 A 14H32", 320),
+)
+
+
+def whole(of: Line, text: str, conf: float) -> Line:
+    return Line(text=text, conf=conf, box=of.box, words=(Word(text, conf, of.box),))
+
+
+def test_underlined_lines_are_read_again_whole():
+    picks = dict(lines_to_recheck(UNDERLINED, parse_receipt(UNDERLINED)))
+    assert picks[3] is False and picks[4] is False  # whole lines, not their figures
+
+
+def test_an_underlined_line_takes_the_clearer_reading_and_keeps_figures_the_pen_garbled():
+    # the second engine reads the name through the pen, but not the price under it
+    fixes = (whole(UNDERLINED[3], "KERASL. BLOND ABSOLU BAIN LUMIERE-25OML t40-29-", 84.4),
+             whole(UNDERLINED[4], "SOIN FUSI0 D0SE 15,00", 90.0))  # no clearer than the first reading
+    merged = merge_lines(UNDERLINED, fixes)
+    assert merged[3].text == "KERASL. BLOND ABSOLU BAIN LUMIERE-25OML *40,29" and merged[3].underlined
+    assert merged[4] is UNDERLINED[4]
+    fields = interpret((Reading("tesseract", "5", UNDERLINED, variant="psm6"),
+                        Reading("rapidocr", "1", fixes, variant="lines")))
+    assert [(i.name, i.price) for i in fields.items] == [
+        ("KERASL. BLOND ABSOLU BAIN LUMIERE-25OML", Decimal("40.29")), ("SOIN FUSIO DOSE", Decimal("15.00"))]
+
+
+def test_an_underlined_line_takes_its_figures_from_the_reading_that_ends_in_an_amount():
+    fix = whole(UNDERLINED[3], "KERAST. BLOND ABSOLU BAIN LUMIERE 250ML 40,29", 88.0)  # clearer: all of it
+    assert merge_lines(UNDERLINED, (fix,))[3].text == "KERAST. BLOND ABSOLU BAIN LUMIERE 250ML 40,29"
+    fix = whole(UNDERLINED[4], "SOIN FUSI0 D0SE 16,00", 90.0)  # no clearer: the first's figures stay
+    assert merge_lines(UNDERLINED, (fix,))[4] is UNDERLINED[4]
+    cut = underlined("SOIN FUSIO 18.0", 200, 88.0)  # the pen took the last zero
+    fix = whole(cut, "SOIN FUS1O KA18.00", 74.0)  # less confident, glued, but its price is whole
+    assert merge_lines((cut,), (fix,))[0].text == "SOIN FUSIO 18.00"
+    glued = whole(UNDERLINED[3], "KERAST.BLONDABSOLU BAINLUMIERE250ML 40,29", 99.0)  # spaces lost: its price only
+    assert merge_lines(UNDERLINED, (glued,))[3].text == "KERAST, RIONNN ARSNIII RATN J1IIMTERE 40,29"

@@ -419,3 +419,76 @@ def test_on_granite_a_warped_outline_a_few_letters_too_tight_is_kept():
     assert "warp" in page.steps and "whole_image" not in page.steps, page.steps
     check_legibility(page.legibility, LegibilityLimits())
     assert "116,20" in ocr_text(page)
+
+
+# --- pens crossing the letters -----------------------------------------------------------------
+
+
+def translucent_stroke(paper: np.ndarray, box, *, through: float, colour=(150, 60, 25), thickness: int = 4):
+    """A ballpoint stroke filtering the light (multiplied in, as ink does) across the lower
+    `through` share of the line in `box`: the print under it stays visible in colour."""
+    x, y, w, h = box
+    cover = np.zeros(paper.shape[:2], np.float32)
+    yy = int(y + h * (1 - through))
+    xs = np.arange(x - 5, x + w + 8, 4)
+    ys = yy + 1.5 * np.sin(xs / 37.0)
+    cv2.polylines(cover, [np.stack([xs, ys], axis=1).astype(np.int32)], False, 1.0, thickness, cv2.LINE_AA)
+    tint = np.array(colour, np.float32) / 255.0
+    out = paper.astype(np.float32) * (1 - cover[..., None] + cover[..., None] * tint)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_colour_pen_is_unmixed_from_the_print_it_crosses():
+    from pipeline.preprocess.pens import find_colour_strokes, remove_colour_pen
+
+    paper = np.full((120, 400, 3), 230, np.uint8)
+    paper[40:80, 100:112] = 60  # a letter's stem
+    paper[40:80, 200:212] = 60
+    inked = translucent_stroke(paper, (20, 40, 360, 40), through=0.25, thickness=5)
+    grey = cv2.cvtColor(inked, cv2.COLOR_BGR2GRAY)
+    strokes, boxes = find_colour_strokes(inked, 30.0)
+    assert len(boxes) == 1
+    out = remove_colour_pen(inked, grey, strokes, 30.0)
+    row = 70  # the stroke's middle
+    assert grey[row, 150] < 150  # the pen over paper is dark before...
+    assert out[row, 150] > 200  # ...and paper after
+    assert out[row, 105] < 100 and out[row, 205] < 100  # the stems it crossed stay ink
+    assert abs(int(out[20, 150]) - int(grey[20, 150])) <= 2  # paper away from the pen untouched
+
+
+def test_blue_pen_through_the_letters_feet_leaves_the_line_readable():
+    image, boxes = ri.render_paper()
+    image = translucent_stroke(image, boxes[7], through=0.3)  # SHAMPOOING DOUX, crossed low
+    page = prepare(ri.photograph(image, angle=3)[0])
+    reading = mark_underlined(get_engine(SETTINGS).read(page.image), page.underlines)
+    assert [squash(ln.text) for ln in reading.lines if ln.underlined] == ["SHAMPOOING DOUX 6,20"]
+
+
+def test_a_dark_pen_through_the_letters_keeps_the_page_unerased_for_the_second_engine():
+    image, boxes = ri.render_paper()
+    ri.draw_pen_stroke(image, boxes[5], color=(30, 30, 30), seed=4, gap=-8)  # PAIN COMPLET, through its feet
+    page = prepare(ri.photograph(image)[0])
+    assert page.underlines and page.unerased is not None
+    assert page.unerased.shape == page.image.shape
+    ux, uy, uw, uh = page.underlines[0]
+    band = (slice(uy, uy + uh), slice(ux, ux + uw))
+    assert (page.unerased[band] < 128).mean() > (page.image[band] < 128).mean() + 0.1  # the stroke is still there
+
+
+@pytest.mark.parametrize("seed", [2300001, 2300012, 2300036])
+def test_items_underlined_through_their_letters_are_read(seed):
+    """Three lines underlined in dark blue (2300001), dark grey pens through the letters' feet
+    (2300012, 2300036): every item lost a name or a price to the pen before."""
+    from samples.generator import generate
+
+    from pipeline.contract import extraction_to_contract
+    from pipeline.extract import ExtractOptions, extract_receipt
+
+    sample = generate(seed, "underlined")
+    got = extraction_to_contract(extract_receipt(sample.name, sample.data, ExtractOptions()).extraction)
+    from rapidfuzz import fuzz
+
+    assert [(i["quantity"], i["price"]) for i in got["items"]] == [(i["quantity"], i["price"])
+                                                                    for i in sample.truth["items"]]
+    for g, w in zip(got["items"], sample.truth["items"]):
+        assert fuzz.ratio(g["name"], w["name"]) >= 85, (g["name"], w["name"])

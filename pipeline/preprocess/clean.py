@@ -13,20 +13,26 @@ MIN_ZERO_WAIST = 0.9  # width between the two holes over the widest row: zeros 0
 MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one line (printed ones 0.0-0.17)
 
 
-def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
-    """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255.
+def page_background(image: np.ndarray, char_height: float) -> np.ndarray:
+    """The paper's own level under the print (grey or per colour channel), at the image's size.
 
-    The background is a grey closing (a max filter wider than any stroke) taken on a
-    quarter-size copy, so it costs a few milliseconds even on long receipts.
+    A closing (a max filter wider than any stroke) on a quarter-size copy, then smoothed:
+    it costs a few milliseconds even on long receipts.
     """
-    h, w = grey.shape[:2]
+    h, w = image.shape[:2]
     f = 0.25 if min(h, w) >= 64 else 1.0
-    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else grey
+    small = cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1 else image
     k = max(3, int(round(1.6 * max(char_height, 8) * f)) | 1)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     background = cv2.GaussianBlur(background, (0, 0), k / 2)
     if f < 1:
         background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    return background
+
+
+def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
+    """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255."""
+    background = page_background(grey, char_height)
     # all in 8 bits: paper comes out near RATIO_PAPER, a lookup table then stretches it
     ratio = cv2.divide(grey, np.maximum(background, 1), scale=RATIO_PAPER)
     hist = cv2.calcHist([ratio], [0], None, [256], [0, 256]).ravel()

@@ -21,7 +21,7 @@ from pipeline.preprocess.locate import (
     trim_edges,
     warp_paper,
 )
-from pipeline.preprocess.pens import erase_strokes, find_underlines
+from pipeline.preprocess.pens import erase_strokes, find_colour_strokes, find_dark_strokes, remove_colour_pen
 from pipeline.preprocess.rows import move_box, shrink_tall_rows
 from pipeline.preprocess.text import Glyphs, grey_of, grow_to_print, measure_char_height, text_bounds
 from pipeline.settings import ReadingSettings
@@ -161,24 +161,37 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     steps.append(f"char_height:{char_height:.1f}")
     legibility = measure(grey, replace(glyphs, char_height=char_height), original_height)
 
-    clean = flatten_illumination(grey, char_height)
-    steps.append("flatten")
     underlines: list[tuple[int, int, int, int]] = []
     if char_height > 0:
+        coloured, underlines = find_colour_strokes(receipt, char_height)
+        if coloured.any():
+            grey = remove_colour_pen(receipt, grey, coloured, char_height)
+    clean = flatten_illumination(grey, char_height)
+    steps.append("flatten")
+    unerased = None
+    if char_height > 0:
         ink = (clean < 128).astype(np.uint8) * 255
-        coloured, dark, underlines = find_underlines(receipt, ink, char_height)
-        if coloured.any() or dark.any():
-            clean = erase_strokes(clean, receipt, coloured, dark)
+        dark, dark_lines = find_dark_strokes(ink, coloured, char_height)
+        if dark.any():
+            # the page as it was is kept too: a dark stroke through the letters' feet is
+            # inpainted with them, and the second engine reads those lines better unerased
+            unerased = clean
+            clean = erase_strokes(clean, dark)
+        underlines = sorted(underlines + dark_lines, key=lambda b: (b[1], b[0]))
+        if underlines or coloured.any():
             steps.append(f"pen_strokes:{len(underlines)}")
         rules = find_rules(clean, char_height)
         if rules.any():
             clean[rules > 0] = 255
+            if unerased is not None:
+                unerased[rules > 0] = 255
             steps.append("remove_rules")
         clean, zeros = open_slashed_zeros(clean, char_height)
         if zeros:
             steps.append(f"open_zeros:{zeros}")
-        clean, bands = shrink_tall_rows(clean, char_height)
+        clean, bands, also = shrink_tall_rows(clean, char_height, *([unerased] if unerased is not None else []))
         if bands:
+            unerased = also[0] if also else None
             underlines = [move_box(box, bands) for box in underlines]
             steps.append(f"shrink_large_rows:{len(bands)}")
     return PreparedPage(
@@ -188,4 +201,5 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
         legibility=legibility,
         underlines=tuple(underlines),
         steps=tuple(steps),
+        unerased=unerased,
     )

@@ -13,20 +13,23 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
+from pipeline.preprocess.clean import page_background
 from pipeline.values import Reading
 
 MIN_STROKE_CHARS = 3.0  # an underline runs under a product name: at least this many character heights
-PEN_OVER_PAPER = 0.55  # under coloured ink, brighter than this share of the paper's level is pen only
+FAINT_PEN = (40.0, 25.0)  # saturation floor and margin over the paper's for a pen's pale stretches
+PAPER_UNDER_PEN = 0.8  # un-mixed level (share of the paper's) above which the pen had paper under it
+MAX_PEN_TINT = 0.8  # least over most transmitted channel: above this the pen is too grey to un-mix
 THIN_RUN = 0.5  # character heights: the ink's vertical run through a pen stroke, where no letter touches it
 MIN_THIN_SHARE = 0.5  # share of a dark stroke's columns where the ink is that thin; print merged by blur is tall
 
 
-def colour_ink(bgr: np.ndarray) -> np.ndarray:
+def colour_ink(bgr: np.ndarray, least: float = 70.0, above_paper: float = 45.0) -> np.ndarray:
     """Mask of saturated ink: blue, red or green pen on grey print and white paper."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     s, v = hsv[..., 1], hsv[..., 2]
     paper_s = float(np.median(s))  # warm light tints paper: compare with it
-    mask = (s > max(70.0, paper_s + 45.0)) & (v > 50)
+    mask = (s > max(least, paper_s + above_paper)) & (v > 50)
     mask = mask.astype(np.uint8) * 255
     return cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
@@ -46,53 +49,120 @@ def dark_strokes(ink: np.ndarray, char_height: float) -> np.ndarray:
     return found
 
 
-def find_underlines(
-    bgr: np.ndarray, ink: np.ndarray, char_height: float
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int, int]]]:
-    """Pen strokes to erase (coloured mask, dark mask) and the boxes of those that run under text.
+def find_colour_strokes(bgr: np.ndarray, char_height: float) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Coloured pen strokes (mask) and the boxes of those long enough to underline text.
 
-    `ink` is the dark-ink mask of the flattened page, `bgr` the same page in colour.
+    Found on the colour page before any grey conversion, so they can be un-mixed from
+    the print they cross (`remove_colour_pen`).
     """
+    if bgr.ndim != 3:
+        return np.zeros(bgr.shape[:2], np.uint8), []
     ch = max(char_height, 6.0)
-    coloured = colour_ink(bgr) if bgr.ndim == 3 else np.zeros_like(ink)
+    mask, boxes = keep_strokes(colour_ink(bgr), None, ch, is_colour=True)
+    # a thin or skipping stroke's pale stretches: un-mixed too (neutral print is left as it is),
+    # though only the clearly coloured ones report an underline
+    faint, _ = keep_strokes(colour_ink(bgr, *FAINT_PEN), None, ch, is_colour=True)
+    return mask | faint, boxes
+
+
+def find_dark_strokes(
+    ink: np.ndarray, coloured: np.ndarray, char_height: float
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Dark pen strokes in the flattened page's ink mask (outside coloured ones) and their boxes."""
+    ch = max(char_height, 6.0)
+    # coloured strokes also look dark in grey: search dark ink only outside them
+    outside = cv2.bitwise_not(cv2.dilate(coloured, np.ones((5, 5), np.uint8))) if coloured.any() else None
+    dark = dark_strokes(cv2.bitwise_and(ink, outside) if outside is not None else ink, ch)
+    if not dark.any():
+        return np.zeros_like(ink), []
+    return keep_strokes(dark, ink, ch, is_colour=False)
+
+
+def keep_strokes(
+    strokes: np.ndarray, ink: np.ndarray | None, ch: float, *, is_colour: bool
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The strokes of a candidate mask that run long and thin under text, and their boxes."""
     # join the gaps a ballpoint skips on thermal paper
     join = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(ch / 2)), 3))
-    candidates = [(cv2.morphologyEx(coloured, cv2.MORPH_CLOSE, join), coloured, True)]
-    # coloured strokes also look dark in grey: search dark ink only outside them
-    dark = dark_strokes(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(coloured, np.ones((5, 5), np.uint8)))), ch)
-    if dark.any():
-        candidates.append((cv2.morphologyEx(dark, cv2.MORPH_CLOSE, join), dark, False))
-    erase = [np.zeros_like(ink), np.zeros_like(ink)]
+    joined = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, join)
     boxes: list[tuple[int, int, int, int]] = []
-    for joined, strokes, is_colour in candidates:
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        keep = np.zeros(count, np.uint8)
-        for i in range(1, count):
-            x, y, w, h, area = stats[i]
-            if w < MIN_STROKE_CHARS * ch:
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    keep = np.zeros(count, np.uint8)
+    for i in range(1, count):
+        x, y, w, h, area = stats[i]
+        if w < MIN_STROKE_CHARS * ch:
+            continue
+        found = False
+        # strokes under adjacent lines touch through the letters: judge each band apart
+        for by, bh in stroke_bands(strokes[y : y + h, x : x + w], ch):
+            band_area = int(np.count_nonzero(strokes[y + by : y + by + bh, x : x + w]))
+            thickness = band_area / max(w, 1)
+            if bh > 1.6 * ch or thickness > 0.5 * ch:
                 continue
-            found = False
-            # strokes under adjacent lines touch through the letters: judge each band apart
-            for by, bh in stroke_bands(strokes[y : y + h, x : x + w], ch):
-                band_area = int(np.count_nonzero(strokes[y + by : y + by + bh, x : x + w]))
-                thickness = band_area / max(w, 1)
-                if bh > 1.6 * ch or thickness > 0.5 * ch:
-                    continue
-                if not is_colour and bh < max(3.0, 1.8 * thickness):
-                    continue  # perfectly straight and level: a printed rule, handled elsewhere
-                if not is_colour and thin_share(ink, strokes, x, y + by, w, bh, ch) < MIN_THIN_SHARE:
-                    continue  # letters merged by boldness or blur, not a pen line under them
-                found = True
-                boxes.append((int(x), int(y + by), int(w), int(bh)))
-            if found:
-                keep[i] = 255
-        if keep.any():
-            erase[0 if is_colour else 1] |= keep[labels] & strokes
-    # the ink's anti-aliased rim goes too; coloured pixels are then decided by colour
-    for mask in erase:
-        if mask.any():
-            mask[:] = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
-    return erase[0], erase[1], sorted(boxes, key=lambda b: (b[1], b[0]))
+            if not is_colour and bh < max(3.0, 1.8 * thickness):
+                continue  # perfectly straight and level: a printed rule, handled elsewhere
+            if ink is not None and thin_share(ink, strokes, x, y + by, w, bh, ch) < MIN_THIN_SHARE:
+                continue  # letters merged by boldness or blur, not a pen line under them
+            found = True
+            boxes.append((int(x), int(y + by), int(w), int(bh)))
+        if found:
+            keep[i] = 255
+    mask = keep[labels] & strokes if keep.any() else np.zeros_like(strokes)
+    if mask.any():  # the ink's anti-aliased rim goes too; coloured pixels are then decided by colour
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
+    return mask, sorted(boxes, key=lambda b: (b[1], b[0]))
+
+
+def remove_colour_pen(bgr: np.ndarray, grey: np.ndarray, strokes: np.ndarray, char_height: float) -> np.ndarray:
+    """The grey page with coloured pen strokes un-mixed from the paper and print under them.
+
+    Ballpoint ink filters the light: where it covers a share c of a pixel, each channel of
+    the paper-normalised colour is g x (1 - c x (1 - t)), g being what lies under it (paper 1,
+    print less) and t the pen's tint. The tint is measured on the strokes themselves; the
+    channels the pen darkens most and least then give c, and the least darkened one g. Print
+    crossed by the pen keeps its darkness, the pen's own trace turns to paper. Only the
+    strokes' surroundings are touched: stamps and logos in colour are print, not pen.
+    """
+    ch = max(char_height, 6.0)
+    near = cv2.dilate(strokes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(ch / 2) | 1,) * 2))
+    rows = np.flatnonzero(near.any(axis=1))
+    if rows.size == 0:
+        return grey
+    top, bottom = int(rows[0]), int(rows[-1]) + 1
+    band = bgr[top:bottom]
+    paper = page_background(band, ch).astype(np.float32)
+    q = band.astype(np.float32) / np.maximum(paper, 1.0)
+    pen = q[strokes[top:bottom] > 0]
+    if len(pen) < 20:
+        return grey
+    # The tint. Fully covered pixels share the pen's chromaticity (the lowest ratio of its least
+    # to its most transmitted channel); the brightest of them have paper under the pen (print
+    # under it is as coloured but darker, and fewer; a stroke's edges are brighter but paler).
+    spread = (pen.max(axis=1) - pen.min(axis=1)) / np.maximum(pen.max(axis=1), 0.02)
+    order = np.median(pen[spread >= np.percentile(spread, 60)], axis=0)
+    hi, lo = int(np.argmax(order)), int(np.argmin(order))
+    ratio = pen[:, lo] / np.maximum(pen[:, hi], 0.02)
+    full = ratio <= np.percentile(ratio, 20)
+    t_hi = float(np.clip(np.median(pen[full, hi]), 0.02, 1.0))
+    tint = {hi: t_hi, lo: float(np.clip(np.median(ratio[full]), 0.0, 1.0)) * t_hi}
+    if tint[lo] > MAX_PEN_TINT * tint[hi]:
+        return grey  # hardly coloured: nothing to tell pen from print by
+    a_hi, a_lo = 1.0 - tint[hi], 1.0 - tint[lo]
+    r = q[..., lo] / np.maximum(q[..., hi], 0.02)
+    cover = np.clip((1.0 - r) / np.maximum(a_lo - r * a_hi, 1e-3), 0.0, 1.0)
+    under = q[..., hi] / np.maximum(1.0 - cover * a_hi, 0.05)
+    paper_grey = cv2.cvtColor(np.clip(paper, 0, 255).astype(np.uint8), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    # never lighter than the paper; nearly paper is paper (the pen's core, darker than its
+    # measured tint where the stroke went over itself); print is far darker
+    unmixed = np.where(under >= PAPER_UNDER_PEN, 1.0, under) * paper_grey
+    # weighed by the cover: where there is none, the sharper grey stays (JPEG's colour ringing
+    # around print would otherwise darken the paper next to it)
+    weight = np.minimum(2.0 * cover, 1.0)  # a thin stroke's colour is faint even where its ink is full
+    blended = grey[top:bottom].astype(np.float32) * (1.0 - weight) + unmixed * weight
+    out = grey.copy()
+    inside = near[top:bottom] > 0
+    out[top:bottom][inside] = np.clip(blended[inside], 0, 255).astype(np.uint8)
+    return out
 
 
 def thin_share(ink: np.ndarray, strokes: np.ndarray, x: int, y: int, w: int, h: int, ch: float) -> float:
@@ -137,38 +207,30 @@ def stroke_bands(crop: np.ndarray, ch: float) -> list[tuple[int, int]]:
     return bands or [(0, h)]
 
 
-def erase_strokes(clean: np.ndarray, bgr: np.ndarray, coloured: np.ndarray, dark: np.ndarray) -> np.ndarray:
-    """The flattened page with pen strokes turned to paper, print under them kept.
+def erase_strokes(clean: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """The flattened page with dark pen strokes inpainted from the surrounding paper and letters.
 
-    Under coloured ink the brightest channel stays light where only the pen passed and
-    dark where it crossed print, so each pixel is decided by colour. Dark ink cannot be
-    told from print, so its tight mask is inpainted from the surrounding paper and letters.
+    Dark ink cannot be told from print by its colour, so its tight mask is inpainted.
     """
-    out = clean.copy()
-    if coloured.any() and bgr.ndim == 3:
-        brightest = cv2.max(cv2.max(bgr[..., 0], bgr[..., 1]), bgr[..., 2])
-        paper = float(np.percentile(brightest[::4, ::4], 90))
-        out[(coloured > 0) & (brightest > PEN_OVER_PAPER * paper)] = 255
-    if dark.any():
-        out = cv2.inpaint(out, dark, 3, cv2.INPAINT_TELEA)
-    return out
+    if not dark.any():
+        return clean
+    return cv2.inpaint(clean, dark, 3, cv2.INPAINT_TELEA)
 
 
-def mark_underlined(reading: Reading, underlines, char_height: float | None = None) -> Reading:
+def mark_underlined(reading: Reading, strokes: tuple[tuple[int, int, int, int], ...] | list) -> Reading:
     """Flag each line with a pen stroke running just under it (boxes in the same image)."""
-    if not underlines or not reading.lines:
+    if not strokes or not reading.lines:
         return reading
-    lines = []
-    for line in reading.lines:
-        x, y, w, h = line.box
-        reach = max(h, char_height or 0) * 0.9
-        hit = False
-        for ux, uy, uw, uh in underlines:
-            overlap = min(x + w, ux + uw) - max(x, ux)
-            centre = uy + uh / 2
-            # below the line's middle, no further than about one line height under its bottom
-            if overlap > 0.25 * min(w, uw) and y + h / 2 < centre <= y + h + reach:
-                hit = True
-                break
-        lines.append(replace(line, underlined=True) if hit else line)
-    return replace(reading, lines=tuple(lines))
+    return replace(reading, lines=tuple(replace(line, underlined=True) if runs_under(line.box, strokes) else line
+                                        for line in reading.lines))
+
+
+def runs_under(box: tuple[int, int, int, int], strokes) -> bool:
+    """A pen stroke runs below the line's middle, within a line height under it, across part of its width."""
+    x, y, w, h = box
+    for sx, sy, sw, sh in strokes:
+        below = y + 0.4 * h <= sy + sh / 2 <= y + h + 1.2 * h
+        overlap = min(x + w, sx + sw) - max(x, sx)
+        if below and overlap > 0.25 * min(w, sw):
+            return True
+    return False

@@ -64,30 +64,36 @@ def find_tall_rows(clean: np.ndarray, char_height: float) -> list[tuple[int, int
     return bands
 
 
-def shrink_tall_rows(clean: np.ndarray, char_height: float) -> tuple[np.ndarray, list[Band]]:
-    """The page with each large-print band shrunk to body height, and where the bands went."""
+def shrink_tall_rows(clean: np.ndarray, char_height: float, *also: np.ndarray
+                     ) -> tuple[np.ndarray, list[Band], list[np.ndarray]]:
+    """The page with each large-print band shrunk to body height, where the bands went,
+    and the same done to `also` (other versions of the page, same size, same geometry)."""
     if char_height <= 0:
-        return clean, []
+        return clean, [], list(also)
     found = find_tall_rows(clean, char_height)
     if not found:
-        return clean, []
+        return clean, [], list(also)
     width = clean.shape[1]
-    parts, bands, last, shift = [], [], 0, 0
+    parts: list[list[np.ndarray]] = [[] for _ in range(1 + len(also))]
+    bands, last, shift = [], 0, 0
     for y0, y1, letter in found:
         factor = char_height / letter
-        band = clean[y0:y1]
-        small = cv2.resize(band, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-        inked = np.flatnonzero((band < 128).any(axis=0))
+        inked = np.flatnonzero((clean[y0:y1] < 128).any(axis=0))
         centre = (inked[0] + inked[-1]) / 2 if inked.size else width / 2
-        canvas = np.full((small.shape[0], width), 255, np.uint8)
         x = int(round(centre * (1 - factor)))  # the band's ink keeps its centre
-        canvas[:, x : x + small.shape[1]] = small[:, : width - x]
-        parts += [clean[last:y0], canvas]
-        bands.append(Band(y0, y1, y0 - shift, factor, small.shape[0]))
-        shift += (y1 - y0) - small.shape[0]
+        for image, out in zip((clean, *also), parts):
+            small = cv2.resize(image[y0:y1], None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            canvas = np.full((small.shape[0], width), 255, np.uint8)
+            canvas[:, x : x + small.shape[1]] = small[:, : width - x]
+            out += [image[last:y0], canvas]
+        bands.append(Band(y0, y1, y0 - shift, factor, canvas.shape[0]))
+        shift += (y1 - y0) - canvas.shape[0]
         last = y1
-    parts.append(clean[last:])
-    return np.vstack(parts), bands
+    pages = []
+    for image, out in zip((clean, *also), parts):
+        out.append(image[last:])
+        pages.append(np.vstack(out))
+    return pages[0], bands, pages[1:]
 
 
 def move_box(box: tuple[int, int, int, int], bands: list[Band]) -> tuple[int, int, int, int]:
