@@ -455,6 +455,9 @@ def test_siren_is_not_a_siret():
         ("SIRET 818 121 188 66341", "", "81812118800341"),
         ("SIRET 165 367 182 66122", "", "16530718200122"),
         ("SIRET 818 121 188 00341", "", "81812118800341"),  # valid as read: untouched
+        # two single repairs pass the key (00416, 60410): establishments are numbered from 00010 up
+        ("Siret 305 631 848 60416", "", "30563184800416"),
+        ("SIRET : 84038429190935", "", "84038429100935"),
     ],
 )
 def test_a_siret_with_misread_zeros_is_repaired_by_its_check_keys(printed, extra, expected):

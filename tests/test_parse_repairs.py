@@ -84,7 +84,9 @@ def test_underscores_of_a_pen_stroke_after_the_price_do_not_hide_it():
 
 
 @pytest.mark.parametrize("line, quantity", [("© 2 x K.CHROMA ABSOLU MASQUE 200ML 103,38 EUR", 2),
-                                            ("| 3 BISCUITS SABLES 3,87", 3)])
+                                            ("| 3 BISCUITS SABLES 3,87", 3),
+                                            ("_2 X NUTRITIVE MASQUINTENSE 200ML *103.38", 2),  # a pen's end
+                                            ("I X KER.CURL MANIFESTO B.HYDRATATION 250 103,38", 1)])  # 1 read as I
 def test_a_quantity_behind_debris_left_of_the_print_is_still_read(line, quantity):
     item = parse(HEADER + line + "\nTOTAL 103,38\nCB 103,38" + FOOTER).items[0]
     assert item.quantity == quantity and not item.name[0].isdigit(), item
@@ -143,3 +145,25 @@ def test_quantities_read_with_slips(body, item):
     total = item[2].replace(".", ",")
     got = parse(HEADER + body + f"\nTOTAL {total}\nCB {total}" + FOOTER).items[0]
     assert (got.name, got.quantity, f"{got.price:.2f}") == item
+
+
+def test_a_quantity_line_read_with_colons_still_gives_the_count():
+    text = HEADER + "KER NUTRITIVE BAIN SA 74,20 EUR\n2:x: 37;10\nTOTAL 74,20\nCB 74,20" + FOOTER
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in parse(text).items] == [("KER NUTRITIVE BAIN SA", 2, "74.20")]
+
+
+def test_a_name_cut_at_br_is_an_item_and_a_line_opening_with_br_a_discount():
+    text = HEADER + ("FORFAIT SHAMP COUPE BR 1*49,00 49,00 €\nCOUPE + BRUSHING 1*62,50 62,50 €\nBR FIDELITE 1,50\n"
+                     "MONTANT TTC 110,00 EUR\nCB EMV 110,00") + FOOTER
+    fields = parse(text)
+    assert items_of(fields) == [("FORFAIT SHAMP COUPE BR", "49.00"), ("COUPE + BRUSHING", "62.50")]
+    assert fields.total == Decimal("110.00")
+
+
+def test_a_minus_left_by_a_pen_before_a_price_is_no_discount_when_the_total_says_so():
+    text = HEADER + ("SOIN PROFOND 17,50\nK SPECIFIQUE BAIN DIVALENT 250ML - 50,09\nSOUS-TOTAL TTC 67,59\n"
+                     "CB EMV 67,59") + FOOTER
+    assert items_of(parse(text)) == [("SOIN PROFOND", "17.50"), ("K SPECIFIQUE BAIN DIVALENT 250ML", "50.09")]
+    # a real discount without a label stays one when the total counts it off
+    text = HEADER + "SOIN PROFOND 17,50\nGESTE COMMERCIAL -2,50\nTOTAL 15,00\nCB EMV 15,00" + FOOTER
+    assert items_of(parse(text)) == [("SOIN PROFOND", "17.50")]

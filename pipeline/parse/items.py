@@ -8,7 +8,7 @@ and discount lines (negative, or labelled REMISE...), which are returned apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from pipeline.parse import labels as L
@@ -21,17 +21,17 @@ ONE = Decimal(1)
 # A star after a space is the price's own mark (`X12 *4.30`), not a multiplication (`2*12,50`);
 # `2 XX 4,20` and `2°2,09` are the x read twice or as a degree sign.
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*[X×]{1,2}|\*|(?<=\d)°)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
+    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*:?\s*[X×]{1,2}:?|\*|(?<=\d)°)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
 )
-# `2 x THON`, `2XTHON` (glued), not `6X1,5L EAU` (a pack size)
-LEADING_QTY_X = re.compile(r"^[^\w]*(?P<q>\d{1,3})\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
+# `2 x THON`, `2XTHON` (glued), `_2 X THON`, `I X THON`; not `6X1,5L EAU` (a pack size)
+LEADING_QTY_X = re.compile(r"^[\W_]*(?P<q>\d{1,3}|[IL](?=\s+X\s))\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
 QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
 NAME_HEAD_JUNK = re.compile(r"^(?:(?:\S*[a-z\[\]{}]\S*|[“”‘’\"`]\S?|\W+)\s+)+|^[“”‘’\"`]+")
-LEADING_QTY = re.compile(r"^[^\w]*(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
+LEADING_QTY = re.compile(r"^[\W_]*(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
@@ -46,9 +46,14 @@ class ItemsResult:
     items: tuple[Item, ...]
     discounts: Decimal  # sum of discount lines in the item zone (negative or zero)
     conf: float
+    # the items and discounts if lines with a minus but no discount label are items (`- 50,09`:
+    # a pen's trace before a price); None when there are none
+    signless: tuple[tuple[Item, ...], Decimal] | None = None
 
 
 def _q(text: str) -> Decimal:
+    if text in ("I", "L"):  # `I X SHAMPOING`: a 1 read as a letter before the times sign
+        return ONE
     return Decimal(re.sub(r"\s", "", text).replace(",", ".").replace(";", "."))
 
 
@@ -107,6 +112,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     confs: list[float] = []
     discounts = Decimal(0)
     pending: TextLine | None = None  # a name line waiting for its `2 x 1,50  3,00` line
+    signless: list[tuple[int, Item, Decimal]] = []
     for line in lines[start:end]:
         qty = _qty_line(line)
         if qty is not None:
@@ -137,6 +143,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         if price.value < 0 or L.DISCOUNT.search(line.labels):
             discounts -= abs(price.value)
             pending = None
+            if not L.DISCOUNT.search(line.labels):
+                item = _read_item(line, replace(price, value=abs(price.value)), others)
+                if item is not None:
+                    signless.append((len(items), item, abs(price.value)))
             continue
         item = _read_item(line, price, others)
         pending = None
@@ -145,7 +155,13 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         items.append(item)
         confs.append(line.conf * (0.9 if price.guessed else 1.0))
     conf = min(confs) if confs else 0.0
-    return ItemsResult(tuple(items), discounts, round(conf, 3))
+    alternative = None
+    if signless:
+        alt = list(items)
+        for at, item, _ in reversed(signless):
+            alt.insert(at, item)
+        alternative = (tuple(alt), discounts + sum((v for _, _, v in signless), Decimal(0)))
+    return ItemsResult(tuple(items), discounts, round(conf, 3), alternative)
 
 
 def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) -> Item | None:

@@ -51,8 +51,9 @@ PAYMENT_LABELS: tuple[tuple[str, str], ...] = (
 PAYMENT_LINE_HINT = re.compile(r"REGLEMENT|PAIEMENT|PAYE|PAYMENT|RECU|ENCAISSE")
 
 DISCOUNT = re.compile(
-    # word starts: `COFFRET` is no `OFFRE`, `DETOUR` no `RETOUR`
-    r"\bREMISE|\bPROMO|\bREDUC|\bRABAIS|\bCOUPON|\bBON\b|\bAVANTAGE|\bESCOMPTE|\bBR\s|\bBRI\b|\bOFFRE"
+    # word starts: `COFFRET` is no `OFFRE`, `DETOUR` no `RETOUR`; a BR (bon de réduction)
+    # opens its line (`COUPE BR` is a name cut short)
+    r"\bREMISE|\bPROMO|\bREDUC|\bRABAIS|\bCOUPON|\bBON\b|\bAVANTAGE|\bESCOMPTE|^\W*BRI?\b|\bOFFRE"
     r"|-\s?\d+\s?%|\bIMMEDIAT|\bDEDUCTION|\bFIDELITE|\bCAGNOTTE|\bANNUL|\bCORRECTION|\bRETOUR"
 )
 

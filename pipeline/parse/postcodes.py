@@ -26,6 +26,7 @@ CONFUSABLE = {"0": "6896", "6": "085", "8": "0369", "9": "08", "5": "6", "3": "8
 MAX_DIGITS_CHANGED = 2
 CITY_SCORE = 85  # fuzzy score for a garbled city read to stand for a name of its code
 MIN_PREFIX = 4  # a city cut at the paper's edge (`GRENOBL`) keeps at least this many letters
+MISREAD_CITY = 40  # similarity (0-100) of a city read as no place's name to the one its code serves
 LETTERS_OF_A_NAME = re.compile(r"[A-Za-z]{4}")  # a read with no four letters in a row is no city name
 
 
@@ -69,6 +70,11 @@ class PostalTable:
             if city is None or not self.matches(code, city) and not LETTERS_OF_A_NAME.search(city):
                 # no city, or debris for one (`ee`): the code's one place, when it has only one
                 return code, self.only_name(code) or city
+            if not self.matches(code, city) and fold(city) not in self.codes_of:
+                # no place is called that (`MAPSFTLIF`): the code's one place, when it reads alike
+                name = self.only_name(code)
+                if name and abs(len(name) - len(city)) <= 1 and fuzz.ratio(fold(name), fold(city)) >= MISREAD_CITY:
+                    return code, name
             return code, city
         if code:
             # no such code: one variant with the same misread digits that exists and fits the city

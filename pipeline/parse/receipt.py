@@ -103,6 +103,11 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         subtotal=subtotal[0] if subtotal else None,
         discounts_after=_discounts_after(lines, candidates),
     )
+    if chosen and found_items.signless and items_net not in (chosen[0], subtotal[0] if subtotal else None):
+        items, discounts = found_items.signless
+        if sum((i.price for i in items), Decimal(0)) + discounts in (chosen[0], subtotal[0] if subtotal else None):
+            # `K SPECIFIQUE BAIN 250ML - 50,09`: the minus was a trace, the line an item
+            found_items = replace(found_items, items=items, discounts=discounts)
     if chosen:
         conf["total"] = chosen[1]
         log.debug("total %s agrees with %s", chosen[0], chosen[2] or "nothing")

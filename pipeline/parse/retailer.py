@@ -136,8 +136,8 @@ def repaired_siret(digits: str, siren: str | None) -> str | None:
     SIREN (first 9 digits, with its own Luhn key) comes from a checked VAT number when
     the read differs from it only by such substitutions, else from the read itself,
     repaired only when one candidate needs fewer changes than every other. In the
-    establishment number (last 5) the candidate with the most zeros wins: misreads go
-    from 0 to 6/8/9, and establishment numbers are small.
+    establishment number (last 5) the candidate with the most zeros wins (misreads go
+    from 0 to 6/8/9), then the smallest: establishments are numbered from 00010 up.
     """
     head = digits[:9]
     if siren is not None and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(head, siren)):
@@ -147,10 +147,9 @@ def repaired_siret(digits: str, siren: str | None) -> str | None:
         if len(found) != 1:
             return None
         head = found[0]
-    found = sorted(((-n, v) for n, v in _zero_variants(head + digits[9:], 9) if luhn_ok(v)))
-    if not found or (len(found) > 1 and found[0][0] == found[1][0]):
-        return None
-    return found[0][1]
+    # most zeros first, then the smallest establishment number (they are numbered from 00010 up)
+    found = sorted((-n, int(v[9:]), v) for n, v in _zero_variants(head + digits[9:], 9) if luhn_ok(v))
+    return found[0][2] if found else None
 
 
 def siret_letters(token: str) -> str:
@@ -249,7 +248,27 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
                 city = tidy_city(CEDEX.sub("", repair_words(city)))
             conf = line.conf * (1.0 if city else 0.8) * (1.0 if i < span else 0.85)
             return Place(code, city, i, conf)
+        if (extra := one_digit_too_many(line)) is not None:
+            return Place(extra[0], extra[1], i, line.conf * REPAIRED_PLACE * (1.0 if i < span else 0.85))
     return None
+
+
+SIX_DIGITS_THEN_CITY = re.compile(r"^\W*(?P<code>\d{6})\s+(?P<city>[A-Z][A-Z' \-]*[A-Z])")
+
+
+def one_digit_too_many(line: TextLine) -> tuple[str, str] | None:
+    """`921688 BOULOGNE -BILLANCOURT`: a slashed zero read as two digits (and others as
+    6 or 8). The one code, left by dropping a digit, that serves the city; and the city."""
+    m = SIX_DIGITS_THEN_CITY.match(line.digits)
+    if not m:
+        return None
+    start = m.start("city")
+    city = tidy_city(CEDEX.sub("", repair_words(line.raw[start : start + len(m["city"])].strip(" -,"))))
+    places = postcodes.table()
+    codes = {m["code"][:k] + m["code"][k + 1 :] for k in range(6)}
+    codes |= {v for c in codes for v in postcodes.variants_of(c)}  # and its other zeros misread
+    fits = [c for c in codes if places.exists(c) and places.matches(c, city)]
+    return (fits[0], city) if len(fits) == 1 else None
 
 
 def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] | None:
@@ -327,6 +346,8 @@ NAME_TAIL_DEBRIS = re.compile(r"\s+(?:\||\((?![^()]*\)))[^A-Za-z]*(?:\b[A-Za-z]\
 
 
 LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-z]{1,3})+\s*$")
+# `vier add LES CISEAUX D'OR`: lower-case bits read before a capitals name (not `chez MARIE`)
+LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{1,4}[^\w\s]*\s+)+(?=[A-Z0-9][A-Z'])")
 
 
 def tidy_name(name: str) -> str:
@@ -337,6 +358,9 @@ def tidy_name(name: str) -> str:
         name = name[:-1]  # the paper's edge read as a bracket
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
         name = LOWER_TAIL.sub("", name)  # `LIDOR DISCOUNT + ae`: lower-case bits after a capitals name
+    rest = LOWER_HEAD.sub("", name)
+    if rest != name and sum(c.isupper() for c in rest) > 2 * sum(c.islower() for c in rest):
+        name = rest
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
