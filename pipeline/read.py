@@ -29,8 +29,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 # (8: the receipt's perceptual hash; 9: the image forensics measured at read time;
 #  10: paper masks grown over print they cut, dashes out of the character height, print above the first line;
 #  11: a warped outline cutting letters is kept on a textured surface;
-#  12: coloured pen un-mixed from the print; underlined lines re-read whole, unerased)
-READER_VERSION = "12"
+#  12: coloured pen un-mixed from the print; underlined lines re-read whole, unerased;
+#  13: an outline much wider at one end than the other is no paper)
+READER_VERSION = "13"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -24,6 +24,9 @@ SCAN_SHARE = 0.97  # paper touching all four sides: a scan, keep the whole image
 MAX_OUTLINE_ANGLE = 12.0  # degrees; phones hold receipts near level, deskew handles the rest
 MIN_RECTANGULARITY = 0.86  # paper area / outline area for a warp to be trusted
 MIN_BOX_FILL = 0.5  # paper area / upright box area for the box fallback
+# opposite sides of a photographed receipt differ by perspective, rarely by more than a fifth
+# here; a quad twice as wide at one end ran through the print (a column of prices taken alone)
+MAX_SIDE_RATIO = 1.4
 MAX_ASPECT = 12.0  # long side / short side of a receipt
 TEXTURED_SURFACE = 20.0  # mean |Laplacian| of a speckled surface at work size; blank paper stays under 8
 MIN_EDGE_SUPPORT = 0.6  # share of an outline's sides (inside the photo) that must lie on an edge
@@ -143,7 +146,17 @@ def judge_outline(corners: np.ndarray, area: float) -> bool:
     outline_area = cv2.contourArea(corners.astype(np.float32))
     if outline_area <= 0 or area / outline_area < MIN_RECTANGULARITY or area / outline_area > 1.1:
         return False
-    return aspect_of(corners) <= MAX_ASPECT and outline_angle(corners) <= MAX_OUTLINE_ANGLE
+    return (aspect_of(corners) <= MAX_ASPECT and outline_angle(corners) <= MAX_OUTLINE_ANGLE
+            and side_ratio(corners) <= MAX_SIDE_RATIO)
+
+
+def side_ratio(corners: np.ndarray) -> float:
+    """The longer over the shorter of each pair of opposite sides, the larger of the two."""
+    tl, tr, br, bl = corners
+    ratios = []
+    for a, b in ((np.linalg.norm(tr - tl), np.linalg.norm(br - bl)), (np.linalg.norm(bl - tl), np.linalg.norm(br - tr))):
+        ratios.append(max(a, b) / max(min(a, b), 1.0))
+    return float(max(ratios))
 
 
 def outline_of(contour: np.ndarray, area: float) -> tuple[np.ndarray | None, str]:
