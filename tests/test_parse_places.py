@@ -69,6 +69,7 @@ def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
     ("CAFE des amis", "CAFE des amis"),  # a name in mixed case keeps its small words
     ("0 TACOS DU CENTRE", "O'TACOS DU CENTRE"),  # the O' read as a zero
     ("vier add LES CISEAUX D'OR", "LES CISEAUX D'OR"),  # lower-case debris before a capitals name
+    ("PROX! CENTRE", "PROXI CENTRE"), ("CHEZ PAUL !", "CHEZ PAUL !"),  # an I read as a bang, not a bang
     ("chez MARIE COIFFURE", "chez MARIE COIFFURE"),  # a small word of the name
     ("mon Salon Beaute", "mon Salon Beaute"),  # a name in mixed case
 ])

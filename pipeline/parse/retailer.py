@@ -362,6 +362,7 @@ def tidy_name(name: str) -> str:
     if rest != name and sum(c.isupper() for c in rest) > 2 * sum(c.islower() for c in rest):
         name = rest
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
+    name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
