@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from difflib import SequenceMatcher
 from dataclasses import replace
 
 from pipeline.parse import parse_receipt, postcodes
@@ -124,7 +125,30 @@ def zeros_restored(first: str | None, second: str | None) -> str | None:
         return "0" + second
     if len(first) == len(second) and first[0] in "68" and second[0] == "0" and first[1:] == second[1:]:
         return second
+    if zeros_misread(first, second) >= BARRED_ZEROS:
+        return second  # a font whose zeros are barred (θ): Tesseract reads them all as 6 or 8
     return None
+
+
+BARRED_ZEROS = 2  # zeros the second reading restores throughout a number, for a font's sake
+
+
+def zeros_misread(first: str, second: str) -> int:
+    """How many zeros of `second` `first` read as 6 or 8 (one of them as two digits at
+    most), when that is all that sets them apart; else 0."""
+    count, split = 0, 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, first, second, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1 and set(first[i1:i2]) <= set("68") and set(second[j1:j2]) == {"0"}:
+            count += i2 - i1
+        elif op == "replace" and i2 - i1 == j2 - j1 + 1 and set(first[i1:i2]) <= set("068") and set(second[j1:j2]) == {"0"}:
+            count, split = count + j2 - j1, split + 1
+        elif op == "delete" and i2 - i1 == 1 and first[i1] in "068":
+            split += 1
+        else:
+            return 0
+    return count if split <= 1 else 0
 
 
 def bis_restored(first: str | None, second: str | None) -> str | None:

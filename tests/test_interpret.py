@@ -152,6 +152,10 @@ def test_item_prices_with_a_lost_separator_are_read_again():
     ("F2026-35765", "F2020-35765", None), ("0011-081622", "0011-081022", None),  # not inside the number
     ("646184", "646184", None), ("646184", "746184", None), ("046184", "646184", None), (None, "046184", None),
     ("F2026-19278", "F2026-10278", None),  # PP-OCR reads a 9 as 0 as often as the reverse
+    # barred zeros (θ) all read as 6 or 8, one of them as two digits: the font's, restored throughout
+    ("6666-6730657", "0006-073057", "0006-073057"), ("6611-6026884", "0011-026804", "0011-026804"),
+    ("F2026-86896", "F2026-80806", None),  # a 9 for a 0 among them: not the font's zeros
+    ("6611-6026884", "0011-026704", None),  # another digit differs
 ])
 def test_ticket_zeros_are_restored_only_where_the_first_read_a_look_alike(first, second, fixed):
     from pipeline.interpret import zeros_restored
