@@ -504,3 +504,27 @@ def test_a_quad_twice_as_wide_at_one_end_is_not_taken_for_the_paper():
     sample, page = generated_page(3100149, "photo")
     text = "\n".join(line.text for line in read_lines(page.image))
     assert sample.truth["retailer"]["name"] in text and "87,65" in text
+
+
+def test_bare_share_tells_a_pen_line_from_the_merged_feet_of_bold_letters():
+    from pipeline.preprocess.pens import bare_share
+
+    ink = np.zeros((60, 300), np.uint8)
+    for x0 in range(20, 260, 30):  # bold letters, 26 px wide with 4 px gaps
+        ink[10:30, x0 : x0 + 26] = 255
+    pen = np.zeros_like(ink)
+    pen[33:36, 10:290] = 255  # a pen line just under them, past both ends
+    feet = np.zeros_like(ink)
+    feet[27:30, 20:260] = 255  # a bar along their bottoms, as blur merges bold feet
+    feet_ink = ink.copy()
+    feet_ink[27:30, 20:260] = 255
+    assert bare_share(ink | pen, pen, 10, 33, 280, 3) > 0.9
+    assert bare_share(feet_ink, feet, 20, 27, 240, 3) < 0.2
+
+
+def test_bold_shop_name_is_not_erased_as_a_pen_stroke():
+    """Blur merged the feet of `LES CISEAUX D'OR` into a bar; inpainted, it read `CTSEAUX`."""
+    sample, page = generated_page(2300150, "photo")
+    assert not page.underlines, page.underlines
+    text = "\n".join(line.text for line in read_lines(page.image))
+    assert sample.truth["retailer"]["name"] in text, text[:200]

@@ -178,7 +178,7 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
             unerased = clean
             clean = erase_strokes(clean, dark)
         underlines = sorted(underlines + dark_lines, key=lambda b: (b[1], b[0]))
-        if underlines or coloured.any():
+        if underlines or coloured.any() or dark.any():
             steps.append(f"pen_strokes:{len(underlines)}")
         rules = find_rules(clean, char_height)
         if rules.any():

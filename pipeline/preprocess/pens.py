@@ -21,6 +21,8 @@ FAINT_PEN = (40.0, 25.0)  # saturation floor and margin over the paper's for a p
 PAPER_UNDER_PEN = 0.8  # un-mixed level (share of the paper's) above which the pen had paper under it
 MAX_PEN_TINT = 0.8  # least over most transmitted channel: above this the pen is too grey to un-mix
 THIN_RUN = 0.5  # character heights: the ink's vertical run through a pen stroke, where no letter touches it
+MIN_BARE_SHARE = 0.2  # share of a dark stroke's columns with nothing touching it (pens 0.37-0.84, bold feet < 0.1)
+RULE_THIN = 0.9  # ...unless thin all along: then a curved `=====` rule or a stamp's frame
 MIN_THIN_SHARE = 0.5  # share of a dark stroke's columns where the ink is that thin; print merged by blur is tall
 
 
@@ -101,8 +103,15 @@ def keep_strokes(
                 continue
             if not is_colour and bh < max(3.0, 1.8 * thickness):
                 continue  # perfectly straight and level: a printed rule, handled elsewhere
-            if ink is not None and thin_share(ink, strokes, x, y + by, w, bh, ch) < MIN_THIN_SHARE:
-                continue  # letters merged by boldness or blur, not a pen line under them
+            if ink is not None:
+                thin = thin_share(ink, strokes, x, y + by, w, bh, ch)
+                if thin < MIN_THIN_SHARE:
+                    continue  # letters merged by boldness or blur, not a pen line under them
+                if bare_share(ink, strokes, x, y + by, w, bh) < MIN_BARE_SHARE:
+                    # touched by ink all along: the feet of a bold word merged by blur (left), or a
+                    # curved rule of `=====` or a stamp's frame (erased, but no underline)
+                    found = found or thin >= RULE_THIN
+                    continue
             found = True
             boxes.append((int(x), int(y + by), int(w), int(bh)))
         if found:
@@ -189,6 +198,27 @@ def thin_share(ink: np.ndarray, strokes: np.ndarray, x: int, y: int, w: int, h: 
     cols = np.flatnonzero(present)
     run = up[centre[cols], cols] + down[centre[cols], cols] - 1
     return float(np.mean(run <= THIN_RUN * ch))
+
+
+def bare_share(ink: np.ndarray, strokes: np.ndarray, x: int, y: int, w: int, h: int) -> float:
+    """Share of a stroke's columns where no ink touches it from above or below.
+
+    A pen line runs on under the gaps between letters and words and past the print's ends
+    (a third to four fifths of its length, measured on generated pens); the merged feet of a
+    bold word are print in every column.
+    """
+    band = strokes[y : y + h, x : x + w] > 0
+    present = band.any(axis=0)
+    if not present.any():
+        return 0.0
+    cols = np.flatnonzero(present)
+    top = band[:, cols].argmax(axis=0) + y
+    bottom = h - 1 - band[::-1, cols].argmax(axis=0) + y
+    dark = ink > 0
+    above = dark[np.clip(top - 1, 0, ink.shape[0] - 1), cols + x] | dark[np.clip(top - 2, 0, ink.shape[0] - 1), cols + x]
+    below = (dark[np.clip(bottom + 1, 0, ink.shape[0] - 1), cols + x]
+             | dark[np.clip(bottom + 2, 0, ink.shape[0] - 1), cols + x])
+    return float(np.mean(~above & ~below))
 
 
 def stroke_bands(crop: np.ndarray, ch: float) -> list[tuple[int, int]]:
