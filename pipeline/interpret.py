@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from difflib import SequenceMatcher
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok

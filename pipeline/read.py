@@ -165,8 +165,8 @@ def unread_rows(image: np.ndarray, lines: tuple[Line, ...]) -> list[tuple[int, i
     if len(lines) < 2:
         return []
     height = float(np.median([line.box[3] for line in lines]))
-    top = min(line.box[1] + line.box[3] for line in lines[:1])
-    bottom = max(line.box[1] for line in lines[-1:])
+    top = lines[0].box[1] + lines[0].box[3]
+    bottom = lines[-1].box[1]
     ink = image[top:bottom] < INK
     inked = np.append(ink.sum(axis=1) >= 3, False)
     out: list[tuple[int, int, int, int]] = []

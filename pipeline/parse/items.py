@@ -140,10 +140,11 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
             pending = line if plain and not L.DISCOUNT.search(line.labels) else None
             continue
         price, others = got
-        if price.value < 0 or L.DISCOUNT.search(line.labels):
+        labelled = bool(L.DISCOUNT.search(line.labels))
+        if price.value < 0 or labelled:
             discounts -= abs(price.value)
             pending = None
-            if not L.DISCOUNT.search(line.labels):
+            if not labelled:
                 item = _read_item(line, replace(price, value=abs(price.value)), others)
                 if item is not None:
                     signless.append((len(items), item, abs(price.value)))

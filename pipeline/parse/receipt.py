@@ -103,9 +103,10 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         subtotal=subtotal[0] if subtotal else None,
         discounts_after=_discounts_after(lines, candidates),
     )
-    if chosen and found_items.signless and items_net not in (chosen[0], subtotal[0] if subtotal else None):
+    sums_to = (chosen[0] if chosen else None, subtotal[0] if subtotal else None)
+    if chosen and found_items.signless and items_net not in sums_to:
         items, discounts = found_items.signless
-        if sum((i.price for i in items), Decimal(0)) + discounts in (chosen[0], subtotal[0] if subtotal else None):
+        if sum((i.price for i in items), Decimal(0)) + discounts in sums_to:
             # `K SPECIFIQUE BAIN 250ML - 50,09`: the minus was a trace, the line an item
             found_items = replace(found_items, items=items, discounts=discounts)
     if chosen:

@@ -245,12 +245,17 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
             if city is None and not (m.start("code") == 0 or "CP" in line.labels):
                 continue  # a bare five-digit number mid-line is no postal code
             if city:
-                city = tidy_city(CEDEX.sub("", repair_words(city)))
+                city = printed_city(city)
             conf = line.conf * (1.0 if city else 0.8) * (1.0 if i < span else 0.85)
             return Place(code, city, i, conf)
         if (extra := one_digit_too_many(line)) is not None:
             return Place(extra[0], extra[1], i, line.conf * REPAIRED_PLACE * (1.0 if i < span else 0.85))
     return None
+
+
+def printed_city(raw: str) -> str:
+    """A city as read after its postal code, its words repaired and CEDEX dropped."""
+    return tidy_city(CEDEX.sub("", repair_words(raw)))
 
 
 SIX_DIGITS_THEN_CITY = re.compile(r"^\W*(?P<code>\d{6})\s+(?P<city>[A-Z][A-Z' \-]*[A-Z])")
@@ -263,11 +268,11 @@ def one_digit_too_many(line: TextLine) -> tuple[str, str] | None:
     if not m:
         return None
     start = m.start("city")
-    city = tidy_city(CEDEX.sub("", repair_words(line.raw[start : start + len(m["city"])].strip(" -,"))))
+    city = printed_city(line.raw[start : start + len(m["city"])].strip(" -,"))
     places = postcodes.table()
     codes = {m["code"][:k] + m["code"][k + 1 :] for k in range(6)}
     codes |= {v for c in codes for v in postcodes.variants_of(c)}  # and its other zeros misread
-    fits = [c for c in codes if places.exists(c) and places.matches(c, city)]
+    fits = [c for c in codes if places.matches(c, city)]
     return (fits[0], city) if len(fits) == 1 else None
 
 

@@ -162,6 +162,7 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     legibility = measure(grey, replace(glyphs, char_height=char_height), original_height)
 
     underlines: list[tuple[int, int, int, int]] = []
+    coloured = np.zeros(grey.shape[:2], np.uint8)
     if char_height > 0:
         coloured, underlines = find_colour_strokes(receipt, char_height)
         if coloured.any():

@@ -117,7 +117,7 @@ def keep_strokes(
         if found:
             keep[i] = 255
     mask = keep[labels] & strokes if keep.any() else np.zeros_like(strokes)
-    if mask.any():  # the ink's anti-aliased rim goes too; coloured pixels are then decided by colour
+    if mask.any():  # the ink's anti-aliased rim goes too
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
     return mask, sorted(boxes, key=lambda b: (b[1], b[0]))
 
@@ -153,10 +153,10 @@ def remove_colour_pen(bgr: np.ndarray, grey: np.ndarray, strokes: np.ndarray, ch
     ratio = pen[:, lo] / np.maximum(pen[:, hi], 0.02)
     full = ratio <= np.percentile(ratio, 20)
     t_hi = float(np.clip(np.median(pen[full, hi]), 0.02, 1.0))
-    tint = {hi: t_hi, lo: float(np.clip(np.median(ratio[full]), 0.0, 1.0)) * t_hi}
-    if tint[lo] > MAX_PEN_TINT * tint[hi]:
+    t_lo = float(np.clip(np.median(ratio[full]), 0.0, 1.0)) * t_hi
+    if t_lo > MAX_PEN_TINT * t_hi:
         return grey  # hardly coloured: nothing to tell pen from print by
-    a_hi, a_lo = 1.0 - tint[hi], 1.0 - tint[lo]
+    a_hi, a_lo = 1.0 - t_hi, 1.0 - t_lo
     r = q[..., lo] / np.maximum(q[..., hi], 0.02)
     cover = np.clip((1.0 - r) / np.maximum(a_lo - r * a_hi, 1e-3), 0.0, 1.0)
     under = q[..., hi] / np.maximum(1.0 - cover * a_hi, 0.05)
