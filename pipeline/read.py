@@ -31,8 +31,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  11: a warped outline cutting letters is kept on a textured surface;
 #  12: coloured pen un-mixed from the print; underlined lines re-read whole, unerased;
 #  13: an outline much wider at one end than the other is no paper;
-#  14: bold letters' merged feet are no dark pen stroke)
-READER_VERSION = "14"
+#  14: bold letters' merged feet are no dark pen stroke;
+#  15: print a shadow bit off the paper box's mask is kept)
+READER_VERSION = "15"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

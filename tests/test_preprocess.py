@@ -528,3 +528,31 @@ def test_bold_shop_name_is_not_erased_as_a_pen_stroke():
     assert not page.underlines, page.underlines
     text = "\n".join(line.text for line in read_lines(page.image))
     assert sample.truth["retailer"]["name"] in text, text[:200]
+
+
+# --- print a shadow or a bright table cut off the paper mask --------------------------------
+
+
+def test_the_paper_rectangle_of_an_outline_missing_a_corner_is_turned_to_its_long_side():
+    from pipeline.preprocess.locate import paper_rectangle
+
+    turn = np.radians(5)
+    c, s = np.cos(turn), np.sin(turn)
+    corners = np.array([(0, 0), (400, 0), (400, 900), (0, 900)], np.float64)
+    turned = corners @ np.array([[c, s], [-s, c]]) + (100, 50)
+    bitten = np.array([turned[0], turned[0] + 0.6 * (turned[1] - turned[0]),
+                       turned[1] + 0.25 * (turned[2] - turned[1]), turned[2], turned[3]], np.float32)
+    rect = paper_rectangle(cv2.convexHull(bitten))
+    assert np.abs(rect - turned).max() < 3, (rect, turned)
+
+
+@pytest.mark.parametrize("seed, scenario", [(1700092, "photo"), (1700067, "photo"), (1700003, "underlined")])
+def test_print_a_shadow_cut_off_the_paper_mask_is_kept(seed, scenario):
+    """A shadow across a corner (or a lit patch of table) bit the paper mask, and painting the
+    bite as blank paper erased the end of the shop name (`PRIX B`, `SPACE BEAUTE`, `ARTEMIS COIFF`)."""
+    from pipeline.extract import ExtractOptions, extract_receipt
+
+    sample, page = generated_page(seed, scenario)
+    assert any(s.startswith("print_cut_by_mask:") for s in page.steps), page.steps
+    fields = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction.fields
+    assert fields.retailer.name == sample.truth["retailer"]["name"]

@@ -17,6 +17,7 @@ from pipeline.preprocess.locate import (
     cut_paper_box,
     find_paper,
     include_print,
+    restore_cut_print,
     surface_texture,
     trim_edges,
     warp_paper,
@@ -66,9 +67,17 @@ def locate_receipt(image: np.ndarray) -> tuple[np.ndarray, float, list[str]]:
         return bgr, factor, steps
     steps.append(f"found_receipt:{paper.how}")
     if paper.how == "paper_box":
-        paper, outside = include_print(bgr, paper)
-        if outside >= MIN_PRINT_OUTSIDE:
-            steps.append(f"print_outside_mask:{outside}")
+        grey = grey_of(bgr)
+        # on granite or wood, specks line up like letters: the mask is all there is
+        if surface_texture(grey) < TEXTURED_SURFACE:
+            glyphs = measure_char_height(grey)
+            paper, outside = include_print(bgr, paper, glyphs)
+            if outside >= MIN_PRINT_OUTSIDE:
+                steps.append(f"print_outside_mask:{outside}")
+            else:
+                paper, restored = restore_cut_print(bgr, paper, glyphs)
+                if restored:
+                    steps.append(f"print_cut_by_mask:{restored}")
         steps.append("mask_background")
         return cut_paper_box(bgr, paper, paper_colour(bgr, paper)), factor, steps
     steps.append("warp" if paper.how == "quad" else "rotate_crop")
