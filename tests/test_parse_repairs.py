@@ -167,3 +167,36 @@ def test_a_minus_left_by_a_pen_before_a_price_is_no_discount_when_the_total_says
     # a real discount without a label stays one when the total counts it off
     text = HEADER + "SOIN PROFOND 17,50\nGESTE COMMERCIAL -2,50\nTOTAL 15,00\nCB EMV 15,00" + FOOTER
     assert items_of(parse(text)) == [("SOIN PROFOND", "17.50")]
+
+
+@pytest.mark.parametrize("body, item", [
+    ("JAMBON BLANC 4TR 7,00 EUR\n2°4:3;50", ("JAMBON BLANC 4TR", 2, "7.00")),  # x and comma lost
+    ("LIQUIDE VAISSELLE 7,50 € B\n8\" x 2; 50", ("LIQUIDE VAISSELLE", 3, "7.50")),  # the 3 read as 8
+    ("PAPIER TOILETTE X12 23,10€ B\n3:%\"7, 70", ("PAPIER TOILETTE X12", 3, "23.10")),
+])
+def test_a_garbled_quantity_line_gives_the_count_the_price_divides_into(body, item):
+    total = item[2].replace(".", ",")
+    got = parse(HEADER + body + f"\nTOTAL {total}\nCB {total}" + FOOTER).items
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in got] == [item]
+
+
+@pytest.mark.parametrize("second", [
+    "3,50",  # a price alone (half the item's) is no quantity line
+    "4:3;51",  # 7,00 is no whole number of 3,51
+    "REF 3;50",  # words: not a quantity line
+])
+def test_lines_under_an_item_the_price_does_not_divide_into_leave_its_quantity(second):
+    text = HEADER + f"JAMBON BLANC 4TR 7,00 EUR\n{second}\nTOTAL 7,00\nCB 7,00" + FOOTER
+    assert [i.quantity for i in parse(text).items][:1] == [1]
+
+
+def test_a_line_total_that_disagrees_with_its_quantity_times_unit_price_yields_when_the_total_says_so():
+    """`2*5,00 10,66` and `2*1,30 2,00`: each line total has a misread digit; the cash paid
+    less the change vouches for 14,10, which only the printed products add up to."""
+    body = ("THON ENTIER 3X80G 2*5,00 10,66\nLAIT DEMI ECREME 1L 2*1,30 2,00\nSAC CABAS 1*1,50 1,50\n"
+            "A PAYER 14,10€\nESPECES 20,00\nMONNAIE RENDUE 5,90")
+    assert items_of(parse(HEADER + body + FOOTER)) == [
+        ("THON ENTIER 3X80G", "10.00"), ("LAIT DEMI ECREME 1L", "2.60"), ("SAC CABAS", "1.50")]
+    # nothing vouches for the total: the line totals stay as read
+    unvouched = body.replace("\nESPECES 20,00\nMONNAIE RENDUE 5,90", "")
+    assert items_of(parse(HEADER + unvouched + FOOTER))[:2] == [("THON ENTIER 3X80G", "10.66"), ("LAIT DEMI ECREME 1L", "2.00")]

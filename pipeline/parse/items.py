@@ -38,6 +38,7 @@ PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?[\s_|—\-.]*$")
 NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
 MIN_NAME_LETTERS = 2
+MAX_GARBLED_QTY = 99  # units a misread quantity line may give
 MIN_UNPRICED_LETTERS = 6  # a line among the items with no price must name a product to be given one
 
 
@@ -49,6 +50,9 @@ class ItemsResult:
     # the items and discounts if lines with a minus but no discount label are items (`- 50,09`:
     # a pen's trace before a price); None when there are none
     signless: tuple[tuple[Item, ...], Decimal] | None = None
+    # the items with each line total that disagrees with its printed `quantity x unit price`
+    # replaced by that product (`2*5,00 10,66`: one of the two was misread); None when all agree
+    multiplied: tuple[Item, ...] | None = None
 
 
 def _q(text: str) -> Decimal:
@@ -106,6 +110,28 @@ def _qty_line(line: TextLine) -> tuple[Decimal, Decimal | None, Decimal | None] 
     return q, u, total
 
 
+def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
+    """The quantity of a `2 x 3,50` line under an item, its signs misread (`2°4:3;50`, `8" x 2; 50`).
+
+    Only digits are trusted: the last three to five are the unit price, and the item's
+    price divided by it must be a whole number of units, for exactly one such split. A
+    quantity digit misread (3 as 8) is then what the arithmetic says.
+    """
+    if _letters(re.sub(r"[xX×]", "", line.raw)) > 1:
+        return None
+    digits = re.sub(r"\D", "", line.digits)
+    found = set()
+    for k in range(3, 6):
+        lead = len(digits) - k
+        if not 1 <= lead <= 3 or digits[-k] == "0":
+            continue
+        unit = Decimal(digits[-k:]) / 100
+        q = price / unit
+        if unit < price and q == q.to_integral_value() and 2 <= q <= MAX_GARBLED_QTY:
+            found.add(int(q))
+    return Decimal(found.pop()) if len(found) == 1 else None
+
+
 def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     """Items of lines[start:end] (the zone above the total)."""
     items: list[Item] = []
@@ -113,13 +139,17 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     discounts = Decimal(0)
     pending: TextLine | None = None  # a name line waiting for its `2 x 1,50  3,00` line
     signless: list[tuple[int, Item, Decimal]] = []
+    just_priced = False  # the line before was an item's
+    products: dict[int, Decimal] = {}  # item index -> its printed quantity times unit price
     for line in lines[start:end]:
+        after_item, just_priced = just_priced, False
         qty = _qty_line(line)
         if qty is not None:
             q, u, total = qty
             price = total if total is not None else (q * u).quantize(CENT)
             if pending is not None:
                 items.append(Item(_clean_name(pending.raw), q, price, pending.underlined or line.underlined))
+                products[len(items) - 1] = (q * u).quantize(CENT)
                 confs.append(min(pending.conf, line.conf))
                 pending = None
             elif items and (items[-1].price == price or items[-1].price == (q * u).quantize(CENT)):
@@ -133,6 +163,12 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         if _is_info(line) and not L.DISCOUNT.search(line.labels):
             pending = None
             continue
+        if after_item and items[-1].quantity == 1:
+            q = garbled_quantity(line, items[-1].price)
+            if q is not None:
+                last = items[-1]
+                items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
+                continue
         got = _price(line)
         if got is None:
             amounts = find_amounts(line.digits)
@@ -154,6 +190,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         if item is None:
             continue
         items.append(item)
+        just_priced = True
+        times = QTY_TIMES_UNIT.search(line.digits[: price.start])
+        if times and item.quantity == _q(times["q"]):
+            products[len(items) - 1] = (item.quantity * _q(times["u"])).quantize(CENT)
         confs.append(line.conf * (0.9 if price.guessed else 1.0))
     conf = min(confs) if confs else 0.0
     alternative = None
@@ -162,7 +202,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         for at, item, _ in reversed(signless):
             alt.insert(at, item)
         alternative = (tuple(alt), discounts + sum((v for _, _, v in signless), Decimal(0)))
-    return ItemsResult(tuple(items), discounts, round(conf, 3), alternative)
+    multiplied = None
+    if any(items[k].price != v for k, v in products.items() if k < len(items)):
+        multiplied = tuple(replace(it, price=products.get(k, it.price)) for k, it in enumerate(items))
+    return ItemsResult(tuple(items), discounts, round(conf, 3), alternative, multiplied)
 
 
 def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) -> Item | None:

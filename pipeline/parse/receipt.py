@@ -122,7 +122,9 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
             )
             target = (subtotal[0] if subtotal else None) if cut else chosen[0]
             fixed = None
-            if target:
+            if target and found_items.multiplied and sum(i.price for i in found_items.multiplied) == target:
+                fixed = found_items.multiplied  # `2*5,00 10,66`: the product is what the total vouches for
+            elif target:
                 fixed = recover_items(lines, 0, end, found_items.items, target)
                 if fixed is None and found_items.items:
                     fixed = reconcile_prices(found_items.items, target)
