@@ -19,7 +19,7 @@ from pipeline.parse.retailer import luhn_ok
 from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "9"
+PARSER_VERSION = "10"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -32,6 +32,7 @@ GLUED_AMOUNTS = re.compile(r"(\d[,.]\d\d)(?=\d{1,5}[,.]\d\d(?!\d))")
 GLUED_POSTCODE = re.compile(r"(?<!\d)(\d{5})(?=[A-Za-z]{3})")
 # and a price glued to the name before it: `250M34.30`, `KA18.00`
 GLUED_PRICE = re.compile(r"([A-Za-z])(?=\d{1,5}[,.]\d\d(?!\d))")
+MINUS = re.compile(r"^\s*[-—–]")
 AMOUNT_AT_END = re.compile(r"\d\s?[,.]\s?\d\d\s*(?:€|EUR|E|[A-Z]UR)?\W{0,2}$", re.IGNORECASE)
 
 
@@ -51,7 +52,11 @@ def splice(line: Line, correction: Line) -> Line:
     inside = lambda w: w.box[0] + w.box[2] > x0 and w.box[0] < x1  # noqa: E731
     before = [w.text for w in line.words if not inside(w) and w.box[0] < x0]
     after = [w.text for w in line.words if not inside(w) and w.box[0] >= x1]
-    text = " ".join([*before, correction.text, *after])
+    replaced = "".join(w.text for w in line.words if inside(w))
+    read = correction.text
+    if MINUS.match(replaced) and not MINUS.match(read) and is_figure(read):
+        read = "-" + read  # PP-OCR drops the minus of a discount (`-5,00` read `5,00`)
+    text = " ".join([*before, read, *after])
     return Line(text=text, conf=min(line.conf, correction.conf) if before or after else correction.conf,
                 box=line.box, words=line.words, underlined=line.underlined)
 

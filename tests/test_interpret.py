@@ -53,6 +53,17 @@ def test_splice_replaces_only_the_words_under_the_span():
     assert splice(TESSERACT[0], whole).text == "SALON ELEGANCE"
 
 
+def test_splice_keeps_the_minus_of_a_discount_the_second_engine_dropped():
+    """`-5,60` re-read `5,00`: without its minus the discount vanished, the items were checked
+    against the total instead of the subtotal, and a right price was "repaired" to fit."""
+    remise = line("REMISE CARTE FIDELITE -5,60", 0)
+    fix = Line(text="5,00", conf=97.0, box=remise.box, words=(Word("5,00", 97.0, remise.words[-1].box),))
+    assert splice(remise, fix).text == "REMISE CARTE FIDELITE -5,00"
+    item = line("SOIN FUSIO-DOSE 18,60", 0)
+    fix = Line(text="18,00", conf=97.0, box=item.box, words=(Word("18,00", 97.0, item.words[-1].box),))
+    assert splice(item, fix).text == "SOIN FUSIO-DOSE 18,00"
+
+
 @pytest.mark.parametrize("first, second, same", [
     ("75088", "75008", True), ("66088", "66000", True), (None, "31000", True),
     ("78666", "78000", True), ("17781", "34000", False), ("75008", "69008", False), ("75008", "75008", False), ("75008", None, False),
