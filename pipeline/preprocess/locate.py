@@ -42,6 +42,9 @@ CUT_MARK_HEIGHT = (0.5, 3.0)  # marks cut off the paper box, in character height
 CUT_MARK_WIDTH = 10.0  # ... and at most this wide for their height (letters merged into a word)
 CUT_MARK_GAP = 1.2  # character heights between a row's print and the next mark along it
 CUT_MARK_MARGIN = 0.06  # character heights kept around each restored mark's ink (its soft edge)
+MIN_TEXTURE_SIDE = 0.6  # on a textured surface, share of each side of a true outline with speckle outside, paper inside
+SPECKLE_LEVEL = 0.5  # texture at least this share of the surface's is speckle (blank paper stays far under)
+TEXTURE_SIDE_OFFSETS = (3.0, 8.0)  # work pixels inside and outside a side where its texture is read
 SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured: beside a rule's thickness, and beyond
 
 
@@ -262,6 +265,37 @@ def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offsets: tuple[floa
     return min(steps) if steps else 0.0
 
 
+def texture_side_share(texture: np.ndarray, corners: np.ndarray, surface: float,
+                       offsets: tuple[float, float] = TEXTURE_SIDE_OFFSETS) -> float:
+    """The smallest, over the sides inside the photo, of the share of a side's length with
+    blank paper just inside and the surface's speckle just outside.
+
+    On granite or wood the paper's border shows as the end of the speckle, where a shadow
+    leaves no edge of brightness to follow. Print near the margin is as busy as the
+    surface, so each side is judged along its length, not by its median, and the paper
+    is read closer to the side than the surface (the margin may be narrow).
+    """
+    h, w = texture.shape[:2]
+    level = SPECKLE_LEVEL * surface
+    centre = corners.mean(axis=0)
+    shares = []
+    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
+        length = float(np.hypot(*(b - a)))
+        t = np.linspace(0.1, 0.9, max(2, int(length)))[:, None]
+        points = a + t * (b - a)
+        normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal
+        inner, outer = points + offsets[0] * normal, points - offsets[1] * normal
+        ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
+        if ok.mean() < 0.5:
+            continue  # the side lies on the photo's border
+        vi = texture[inner[ok, 1].astype(int).clip(0, h - 1), inner[ok, 0].astype(int).clip(0, w - 1)]
+        vo = texture[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
+        shares.append(float(((vo >= level) & (vi < level)).mean()))
+    return min(shares) if shares else 0.0
+
+
 def find_paper(bgr: np.ndarray) -> Paper:
     """Where the paper lies in a photo, found on a small smoothed copy and sanity-checked."""
     h, w = bgr.shape[:2]
@@ -282,6 +316,8 @@ def find_paper(bgr: np.ndarray) -> Paper:
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
     bright_masks = paper_masks(whiteness, grey)
     min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
+    texture = texture_of(grey)
+    surface = float(np.median(border_of(texture)))
     for n, mask in enumerate(bright_masks + edge_masks(edges)):
         drawn_by_edges = n >= len(bright_masks)
         # close the text holes, then cut thin bridges to light objects nearby
@@ -302,6 +338,9 @@ def find_paper(bgr: np.ndarray) -> Paper:
             support = edge_support(edges_near, corners)
             if drawn_by_edges and weakest_side_step(grey, corners) < min_step:
                 continue  # edges of print inside the paper, not the paper's border
+            if (support < MIN_EDGE_SUPPORT and surface >= TEXTURED_SURFACE and not drawn_by_edges
+                    and texture_side_share(texture, corners, surface) >= MIN_TEXTURE_SIDE):
+                support = MIN_EDGE_SUPPORT  # blank paper inside every side, speckle outside
             if support >= MIN_EDGE_SUPPORT:
                 outlines.append((support, area, Paper(how, corners=(corners / f).astype(np.float32))))
                 continue
