@@ -231,6 +231,32 @@ def edge_support(edges_near: np.ndarray, corners: np.ndarray) -> float:
     return float((edges_near[y[inside], x[inside]] > 0).mean())
 
 
+def across_sides(image: np.ndarray, corners: np.ndarray, inside: float,
+                 outside: float) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """For each side of the outline, the image's values `inside` pixels within it and
+    `outside` pixels beyond it, sampled along its middle 80 %; None for a side lying on
+    the photo's border."""
+    h, w = image.shape[:2]
+    centre = corners.mean(axis=0)
+    sides = []
+    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
+        length = float(np.hypot(*(b - a)))
+        t = np.linspace(0.1, 0.9, max(2, int(length)))[:, None]
+        points = a + t * (b - a)
+        normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal  # towards the inside
+        inner, outer = points + inside * normal, points - outside * normal
+        ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
+        ok &= (inner[:, 0] >= 0) & (inner[:, 0] < w - 1) & (inner[:, 1] >= 0) & (inner[:, 1] < h - 1)
+        if ok.mean() < 0.5:
+            sides.append(None)
+            continue
+        sides.append((image[inner[ok, 1].astype(int), inner[ok, 0].astype(int)],
+                      image[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]))
+    return sides
+
+
 def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offsets: tuple[float, ...] = SIDE_OFFSETS) -> float:
     """The smallest, over the sides inside the photo, of the median grey step across the side.
 
@@ -240,28 +266,9 @@ def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offsets: tuple[floa
     step is the smaller one taken just beside it and a little further away.
     """
     g = cv2.GaussianBlur(grey, (0, 0), 1.0).astype(np.float32)
-    h, w = g.shape[:2]
-    centre = corners.mean(axis=0)
-    steps = []
-    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
-        length = float(np.hypot(*(b - a)))
-        t = np.linspace(0.1, 0.9, max(2, int(length)))[:, None]
-        points = a + t * (b - a)
-        normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
-        if np.dot(centre - (a + b) / 2, normal) < 0:
-            normal = -normal  # towards the inside
-        side = []
-        for offset in offsets:
-            inner, outer = points + offset * normal, points - offset * normal
-            ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
-            ok &= (inner[:, 0] >= 0) & (inner[:, 0] < w - 1) & (inner[:, 1] >= 0) & (inner[:, 1] < h - 1)
-            if ok.mean() < 0.5:
-                continue  # the side lies on the photo's border
-            vi = g[inner[ok, 1].astype(int), inner[ok, 0].astype(int)]
-            vo = g[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
-            side.append(float(np.median(np.abs(vi - vo))))
-        if side:
-            steps.append(min(side))
+    per_offset = [[None if side is None else float(np.median(np.abs(side[0] - side[1])))
+                   for side in across_sides(g, corners, d, d)] for d in offsets]
+    steps = [min(s for s in side if s is not None) for side in zip(*per_offset) if any(s is not None for s in side)]
     return min(steps) if steps else 0.0
 
 
@@ -275,24 +282,9 @@ def texture_side_share(texture: np.ndarray, corners: np.ndarray, surface: float,
     surface, so each side is judged along its length, not by its median, and the paper
     is read closer to the side than the surface (the margin may be narrow).
     """
-    h, w = texture.shape[:2]
     level = SPECKLE_LEVEL * surface
-    centre = corners.mean(axis=0)
-    shares = []
-    for a, b in zip(corners, np.roll(corners, -1, axis=0)):
-        length = float(np.hypot(*(b - a)))
-        t = np.linspace(0.1, 0.9, max(2, int(length)))[:, None]
-        points = a + t * (b - a)
-        normal = np.array([a[1] - b[1], b[0] - a[0]]) / (length + 1e-6)
-        if np.dot(centre - (a + b) / 2, normal) < 0:
-            normal = -normal
-        inner, outer = points + offsets[0] * normal, points - offsets[1] * normal
-        ok = (outer[:, 0] >= 0) & (outer[:, 0] < w - 1) & (outer[:, 1] >= 0) & (outer[:, 1] < h - 1)
-        if ok.mean() < 0.5:
-            continue  # the side lies on the photo's border
-        vi = texture[inner[ok, 1].astype(int).clip(0, h - 1), inner[ok, 0].astype(int).clip(0, w - 1)]
-        vo = texture[outer[ok, 1].astype(int), outer[ok, 0].astype(int)]
-        shares.append(float(((vo >= level) & (vi < level)).mean()))
+    shares = [float(((side[1] >= level) & (side[0] < level)).mean())
+              for side in across_sides(texture, corners, *offsets) if side is not None]
     return min(shares) if shares else 0.0
 
 
