@@ -66,6 +66,7 @@ def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
     ("D ARTAGNAN COIFFURE", "D'ARTAGNAN COIFFURE"),
     ("JEAN DUPONT", "JEAN DUPONT"),
     ("LIDOR DISCOUNT + ae", "LIDOR DISCOUNT"),  # lower-case debris after a capitals name
+    ("INSTANT BEAUTE à", "INSTANT BEAUTE"),  # accented debris too
     ("CAFE des amis", "CAFE des amis"),  # a name in mixed case keeps its small words
     ("0 TACOS DU CENTRE", "O'TACOS DU CENTRE"),  # the O' read as a zero
     ("vier add LES CISEAUX D'OR", "LES CISEAUX D'OR"),  # lower-case debris before a capitals name
@@ -103,6 +104,7 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("3 place du Marché", "3 place du Marché"),  # an accent is no misread letter
     ("12 RUE DES ROSES", "12 RUE DES ROSES"),  # words not in the vocabulary are left as read
     ("2 83 BOULEVARD GAMBETTA", "83 BOULEVARD GAMBETTA"),  # a lone digit beside the paper before the number
+    ("55 CHEMIN DES VIGNES À", "55 CHEMIN DES VIGNES"),  # a speck after it read as a lone À
 ])
 def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address

@@ -129,6 +129,7 @@ def test_items_whose_every_price_is_damaged_are_recovered_from_the_vouched_total
 @pytest.mark.parametrize("line, method", [
     ("TICKET RESTO 73,50", "meal_voucher"), ("GIFT CARD 73,50", "other"), ("CHO 73,50", "cheque"),
     ("FSPECES 80,00", "cash"), ("CB EMV 73,50", "card"),
+    ("CARTS BLEUE 73,50", "card"), ("ESPFCES 80,00", "cash"),  # a payment word with one letter misread
 ])
 def test_payment_lines_with_slips_and_english_words(line, method):
     text = HEADER + "COUPE 73,50\nTOTAL 73,50 EUR\n" + line + FOOTER
@@ -200,3 +201,11 @@ def test_a_line_total_that_disagrees_with_its_quantity_times_unit_price_yields_w
     # nothing vouches for the total: the line totals stay as read
     unvouched = body.replace("\nESPECES 20,00\nMONNAIE RENDUE 5,90", "")
     assert items_of(parse(HEADER + unvouched + FOOTER))[:2] == [("THON ENTIER 3X80G", "10.66"), ("LAIT DEMI ECREME 1L", "2.00")]
+
+
+def test_a_unit_price_whose_separator_was_lost_still_gives_the_quantity_when_the_product_fits():
+    text = HEADER + "COUPE HOMME 21,00\nKERASTASE RESISTANCE B 2*4319 86,38\nTOTAL 107,38\nCB 107,38" + FOOTER
+    got = [(i.name, i.quantity, f"{i.price:.2f}") for i in parse(text).items]
+    assert got == [("COUPE HOMME", 1, "21.00"), ("KERASTASE RESISTANCE B", 2, "86.38")]
+    text = HEADER + "KERASTASE RESISTANCE B 2*4318 86,38\nTOTAL 86,38\nCB 86,38" + FOOTER  # 2 x 43,18 is not 86,38
+    assert [i.quantity for i in parse(text).items] == [1]

@@ -27,6 +27,7 @@ QTY_TIMES_UNIT = re.compile(
 LEADING_QTY_X = re.compile(r"^[\W_]*(?P<q>\d{1,3}|[IL](?=\s+X\s))\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
 QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
+UNIT_WITHOUT_SEPARATOR = re.compile(r"\s(?P<q>\d{1,2})\s?[*X×]\s?(?P<u>\d{3,6})[\s*]*$")
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
@@ -242,6 +243,12 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
         if count and (others[0].value * count).quantize(CENT) == price.value:
             quantity = Decimal(count)
             name = line.raw[name_start : between.start()]
+    if not others and quantity == ONE:
+        # `RESISTANCE B 2*4319 86,38`: the unit price's separator lost, the product vouches for it
+        glued = UNIT_WITHOUT_SEPARATOR.search(up[:name_end])
+        if glued and int(glued["q"]) > 1 and int(glued["q"]) * Decimal(glued["u"]) / 100 == value:
+            quantity = Decimal(glued["q"])
+            name = line.raw[name_start : glued.start()]
     name = _clean_name(name)
     if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
         return None

@@ -350,7 +350,7 @@ LOST_APOSTROPHE = re.compile(r"(?<![\w'])([DLJdlj])\s(?=[AEIOUYHÉÈaeiouyhéè]
 NAME_TAIL_DEBRIS = re.compile(r"\s+(?:\||\((?![^()]*\)))[^A-Za-z]*(?:\b[A-Za-z]\b[^A-Za-z]*)?$")
 
 
-LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-z]{1,3})+\s*$")
+LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-zà-ÿ]{1,3})+\s*$")
 # `vier add LES CISEAUX D'OR`: lower-case bits read before a capitals name (not `chez MARIE`)
 LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{1,4}[^\w\s]*\s+)+(?=[A-Z0-9][A-Z'])")
 
@@ -403,6 +403,8 @@ def tidy_address(address: str) -> str:
     if m and m.start() > 0 and re.search(r"[a-z]|[^\w\s]|^\d\s+$", address[: m.start()]):
         address = address[m.start() :]
     words = address.split()
+    while len(words) > 2 and words[-1] in ("À", "à"):
+        words.pop()  # a speck or the paper's edge read as a lone À: no street name ends on a preposition
     words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
     return " ".join(_street_word(w) for w in words)
 

@@ -13,13 +13,14 @@ from decimal import Decimal
 from pipeline.parse import labels as L
 from pipeline.parse.amounts import AmountMatch, find_amounts
 from pipeline.parse.items import DIGIT_CONFUSIONS
-from pipeline.parse.text import TextLine
+from pipeline.parse.text import TextLine, one_letter_from
 from pipeline.values import VatLine
 
 TOLERANCE = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")
 TOTAL_RULES = tuple((re.compile(p), prio) for p, prio in L.TOTAL_LABELS)
 PAYMENT_RULES = tuple((re.compile(p), method) for p, method in L.PAYMENT_LABELS)
+PAYMENT_WORDS = {"CARTE": "card", "BANCAIRE": "card", "ESPECES": "cash", "CHEQUE": "cheque", "MAESTRO": "card"}
 NOT_A_PAYMENT = re.compile(r"ACCEPT|REFUS|MINIMUM|A PARTIR DE|NUMERO DE CARTE FID|CARTE FID|FIDELITE")
 TABLE_RATE = re.compile(r"^\s*(?:TVA\s*)?(?:(?:[A-F]\d?|T\d|\d)\s+|[A-F]\d?\s*[:=]\s*)?(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,%])")
 KNOWN_RATES_2DP = tuple(f"{Decimal(r):.2f}" for r in L.VAT_RATES)
@@ -116,6 +117,11 @@ def payment_method(line: TextLine) -> str | None:
     for rule, method in PAYMENT_RULES:
         if rule.search(line.labels):
             return method
+    # `CARTS BLEUE 10,52`: a payment word opening an amount line, one letter misread
+    first = re.match(r"[A-Z]{5,}", line.labels.strip())
+    if first and amounts_of(line):
+        near = one_letter_from(first.group(), PAYMENT_WORDS)
+        return PAYMENT_WORDS[near] if near else None
     return None
 
 
