@@ -209,3 +209,12 @@ def test_a_unit_price_whose_separator_was_lost_still_gives_the_quantity_when_the
     assert got == [("COUPE HOMME", 1, "21.00"), ("KERASTASE RESISTANCE B", 2, "86.38")]
     text = HEADER + "KERASTASE RESISTANCE B 2*4318 86,38\nTOTAL 86,38\nCB 86,38" + FOOTER  # 2 x 43,18 is not 86,38
     assert [i.quantity for i in parse(text).items] == [1]
+
+
+@pytest.mark.parametrize("line, name", [
+    ("EAU SOCL 2,10", "EAU 50CL"), ("SHAMPOOING 2SOML 4,30", "SHAMPOOING 250ML"), ("LAIT 1OOML 1,00", "LAIT 100ML"),
+    ("EAU 50CL 2,10", "EAU 50CL"), ("CLOCL 2,10", "CLOCL"),  # no letter to restore, or no digit-like start
+])
+def test_a_size_whose_digits_were_read_as_letters_is_restored(line, name):
+    amount = line.rsplit(" ", 1)[1]
+    assert [i.name for i in parse(HEADER + f"{line}\nTOTAL {amount}\nCB {amount}" + FOOTER).items] == [name]

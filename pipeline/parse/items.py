@@ -27,6 +27,10 @@ QTY_TIMES_UNIT = re.compile(
 LEADING_QTY_X = re.compile(r"^[\W_]*(?P<q>\d{1,3}|[IL](?=\s+X\s))\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
 QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
+# a size whose digits were read as letters (`SOCL`, `2SOML`, `1OOML`): only before a unit that
+# never ends a word, and with at least one letter among the digits to restore
+MISREAD_SIZE = re.compile(r"\b(?P<n>(?=[0-9OSIl]*[OSIl])[1-9SI][0-9OSIl]{1,3})(?P<unit>CL|ML|KG)\b")
+SIZE_LOOKALIKES = str.maketrans("OSIl", "0511")
 UNIT_WITHOUT_SEPARATOR = re.compile(r"\s(?P<q>\d{1,2})\s?[*X×]\s?(?P<u>\d{3,6})[\s*]*$")
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
@@ -84,8 +88,13 @@ def _is_info(line: TextLine) -> bool:
     return bool(find_date_matches(line.digits))
 
 
+def _size_digits(m: re.Match) -> str:
+    return m["n"].translate(SIZE_LOOKALIKES) + m["unit"]
+
+
 def _clean_name(raw: str) -> str:
     name = NAME_JUNK.sub("", raw).strip()
+    name = MISREAD_SIZE.sub(_size_digits, name)  # `EAU SOCL`: a size's 5 and 0 read as S and O
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
         name = NAME_TAIL_JUNK.sub("", name)  # lower-case bits at the end of a capitals name
         for _ in range(3):  # and at its start, a token or a stray quote at a time
