@@ -218,3 +218,13 @@ def test_a_unit_price_whose_separator_was_lost_still_gives_the_quantity_when_the
 def test_a_size_whose_digits_were_read_as_letters_is_restored(line, name):
     amount = line.rsplit(" ", 1)[1]
     assert [i.name for i in parse(HEADER + f"{line}\nTOTAL {amount}\nCB {amount}" + FOOTER).items] == [name]
+
+
+def test_a_product_named_liquide_is_no_cash_payment():
+    """No total line read: LESSIVE LIQUIDE 10,20 was taken for a cash payment, and 50,00 + 10,20
+    for the amount paid."""
+    body = ("JUS ORANGE 1L 4,80\nLESSIVE LIQUIDE 2L 10,20\nBEURRE DOUX 250G 5,40\nNB ARTICLES : 3\n"
+            "ESP. 50,00\nMONNAIE RENDUE 29,60")
+    fields = parse(HEADER + body + FOOTER)
+    assert fields.total == Decimal("20.40") and len(fields.items) == 3 and fields.payment == "cash"
+    assert parse(HEADER + "COUPE 20,40\nTOTAL 20,40\nLIQUIDE 20,40" + FOOTER).payment == "cash"

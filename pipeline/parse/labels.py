@@ -45,7 +45,8 @@ PAYMENT_LABELS: tuple[tuple[str, str], ...] = (
     (r"CHEQUES?\b|\bCH[QO]\b|\bCHEQ|\bCHECK\b", "cheque"),  # `CHO`: a Q read as O
     (r"CARTE\s*BANCAIRE|CARTE\s*BLEUE|\bC\.?B\.?\b|CB\s*EMV|\bEMV\b|\bVISA\b|MASTER\s*CARD|MAESTRO"
      r"|\bAMEX\b|AMERICAN\s*EXPRESS|\bCARTE\b|PAIEMENT\s*CARTE|\bDEBIT\b|\bCREDIT\b|\bCARD\b", "card"),
-    (r"[EF]SPECES|ESPEC[EF]S|\bESP\b|\bCASH\b|NUMERAIRE|LIQUIDE", "cash"),  # `FSPECES`: an E read as F
+    # `FSPECES`: an E read as F; LIQUIDE only opening the line or after PAIEMENT/EN (`LESSIVE LIQUIDE` is a product)
+    (r"[EF]SPECES|ESPEC[EF]S|\bESP\b|\bCASH\b|NUMERAIRE|^\W*LIQUIDE\b|(?:PAIEMENT|EN|REGLEMENT)\s*LIQUIDE", "cash"),
 )
 # A payment line needs a method word; these words alone make an amount line a payment.
 PAYMENT_LINE_HINT = re.compile(r"REGLEMENT|PAIEMENT|PAYE|PAYMENT|RECU|ENCAISSE")
