@@ -37,6 +37,7 @@ INTEGER_WITH_CURRENCY = re.compile(
     r"(?<![\d.,])(?P<int>\d{1,6})\s?(?:€|EUROS?\b|EUR\b)(?!\s?/)|(?:€|EUR\b)\s?(?P<int2>\d{1,6})(?![\d.,])"
 )
 PERCENT_AFTER = re.compile(r"^\s?%")
+COMMA_LOST_BEFORE = re.compile(r"(?<![\d.,/:])(\d{1,4}) $")  # the euros of `149 60€`, before the cents
 PER_UNIT_AFTER = re.compile(r"^\s?(?:€|EUR)?\s?/\s?(?:KG|K|L|U|UN|UNITE|PCE|M|M2|100\s?G)\b")
 CURRENCY_BEFORE = re.compile(r"(?:€|EUR|\$|£)\s?$")
 QUANTITY_UNIT_AFTER = re.compile(r"^\s?" + UNITS_AFTER_QUANTITY)
@@ -105,6 +106,12 @@ def find_amounts(s: str, *, euro_expected: bool = False) -> list[AmountMatch]:
         if any(a < m.end() and m.start() < b for a, b in taken):
             continue
         digits = m.group("int") or m.group("int2")
+        lost = COMMA_LOST_BEFORE.search(s[: m.start()]) if m.group("int") and len(digits) == 2 else None
+        if lost and not any(a < m.start() and lost.start() < b for a, b in taken):
+            # `TOTAL TTC 149 60€`: the comma read as a space, the cents taken for euros
+            found.append(AmountMatch(value=Decimal(f"{lost.group(1)}.{digits}"), start=lost.start(), end=m.end(),
+                                     currency=True, guessed=True))
+            continue
         found.append(
             AmountMatch(
                 value=Decimal(digits).quantize(CENT),
