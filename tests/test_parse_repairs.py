@@ -101,7 +101,8 @@ def test_the_gap_line_keeps_its_quantity():
 @pytest.mark.parametrize("line, ticket", [
     ("Tickot: 42722", "42722"), ("Reccipt #90103", "90103"),  # label letters misread
     ("N° 0004 -048274", "0004-048274"), ("FACTURE N° F2024- 38424", "F2024-38424"),  # spaces at the hyphen
-    ("Trans. 7139 Caisse 4", "7139"),
+    ("Trans. 7139 Caisse 4", "7139"), ("Rocoipt #80162", "80162"),  # a thermal e closed into an o
+    ("WN” 0001-014421 |", "0001-014421"), ("RP CRT LS LA N° 0006-067703", "0006-067703"),  # N° and the start misread
 ])
 def test_ticket_numbers_read_with_slips(line, ticket):
     text = HEADER + "COUPE 20,00\nTOTAL TIC 20,00 EUR\nCB 20,00\n" + line + FOOTER.replace("FACTURE N° F2025-85181", "")
@@ -228,3 +229,9 @@ def test_a_product_named_liquide_is_no_cash_payment():
     fields = parse(HEADER + body + FOOTER)
     assert fields.total == Decimal("20.40") and len(fields.items) == 3 and fields.payment == "cash"
     assert parse(HEADER + "COUPE 20,40\nTOTAL 20,40\nLIQUIDE 20,40" + FOOTER).payment == "cash"
+
+
+def test_a_hyphenated_number_on_a_card_or_phone_line_is_no_ticket():
+    for line in ("CARTE 0001-014421", "TEL 0612-345678", "LE 04/11/25 0001-014421"):
+        text = HEADER + "COUPE 20,00\nTOTAL 20,00 EUR\nCB 20,00\n" + line + "\n22/12/25 13:48"
+        assert parse(text).ticket is None, line

@@ -402,6 +402,8 @@ def tidy_address(address: str) -> str:
     m = STREET_NUMBERED.search(address.upper())
     if m and m.start() > 0 and re.search(r"[a-z]|[^\w\s]|^\d\s+$", address[: m.start()]):
         address = address[m.start() :]
+    # `SAINT -MARTIN`: a space read on one side of a hyphen joining two words
+    address = re.sub(r"(?<=[^\W\d_])(?:\s+-|-\s+)(?=[^\W\d_])", "-", address)
     words = address.split()
     while len(words) > 2 and words[-1] in ("À", "à"):
         words.pop()  # a speck or the paper's edge read as a lone À: no street name ends on a preposition

@@ -14,7 +14,7 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
     (rf"\bT[I1L|]C?K[EOA]T\s*{_NUM}?\s*:?\s*{_VALUE}", 1.0),  # `Tickot`: an E read as O
     (rf"{_NUM}\s*(?:DE\s*)?TICKET\s*:?\s*{_VALUE}", 1.0),
     (rf"\bTICK\.?\s*:?\s*{_VALUE}", 0.95),
-    (rf"\bRE?C+[EI]{{1,2}}PT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),  # RECEIPT, `Reccipt`
+    (rf"\bR[EO]?C+[EIO]{{1,2}}PT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),  # RECEIPT, `Reccipt`, `Rocoipt`
     (rf"\bFACTURE\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
     (rf"{_NUM}\s*(?:DE\s*)?FACTURE\s*:?\s*{_VALUE}", 0.95),
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
@@ -25,6 +25,7 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
 )
 TICKET_RULES = tuple((re.compile(p), f) for p, f in TICKET_LABELS)
 BARE_NUMBER = re.compile(rf"^{_NUM}\s*:?\s*(?P<v>\d[\d\-/]{{3,}}\d)\s*$")
+TILL_HYPHEN_TICKET = re.compile(r"(?<![\d/.,:-])(\d{4}-\d{6})(?![\d/.,:-])")
 NOT_TICKET_CONTEXT = re.compile(
     r"TVA|SIRE|TEL|CARTE|CLIENT|FIDEL|AUTO|COMMERCANT|CONTRAT|TERMINAL|RCS|NAF|APE|IDENT|TITRE|RESTAU"
 )
@@ -91,6 +92,12 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
         m = BARE_NUMBER.match(digits)
         if m and not NOT_TICKET_CONTEXT.search(line.labels):
             return m["v"], round(line.conf * 0.6, 3)
+    for line in lines:
+        # `WN” 0001-014421 |`: the till-and-ticket shape alone, its N° and the line's start misread
+        digits = SPACED_HYPHEN.sub("-", line.digits.strip())
+        found = TILL_HYPHEN_TICKET.findall(digits)
+        if len(found) == 1 and not NOT_TICKET_CONTEXT.search(line.labels) and not find_date_matches(digits):
+            return found[0], round(line.conf * 0.5, 3)
     return None
 
 
