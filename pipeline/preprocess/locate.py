@@ -82,7 +82,7 @@ def white_surround(whiteness: np.ndarray) -> bool:
     return float(np.percentile(border_of(whiteness), 10)) >= float(np.percentile(whiteness, 97)) - WHITE_SURROUND_GAP
 
 
-def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
+def paper_masks(whiteness: np.ndarray, texture: np.ndarray) -> list[np.ndarray]:
     """Candidate paper masks: Otsu's cut, and cuts part-way from the table's level to the paper's.
 
     Light, shadows and vignetting spread both levels, so no single cut fits every photo;
@@ -102,7 +102,7 @@ def paper_masks(whiteness: np.ndarray, grey: np.ndarray) -> list[np.ndarray]:
         if cut >= 60 and all(abs(cut - u) > 4 for u in used):
             used.append(cut)
             masks.append(cv2.threshold(whiteness, cut, 255, cv2.THRESH_BINARY)[1])
-    smooth = smooth_mask(grey)
+    smooth = smooth_mask(texture)
     if smooth is not None:
         # a shadow dims paper to the level of a light, speckled surface (granite): smoothness still tells them apart
         masks.append(smooth)
@@ -122,9 +122,9 @@ def surface_texture(grey: np.ndarray) -> float:
     return float(np.median(border_of(texture_of(small))))
 
 
-def smooth_mask(grey: np.ndarray) -> np.ndarray | None:
-    """Where the picture is free of fine texture (blank paper), when the surface around it is not."""
-    texture = texture_of(grey)
+def smooth_mask(texture: np.ndarray) -> np.ndarray | None:
+    """Where the picture is free of fine texture (blank paper), when the surface around it is not
+    (`texture`: `texture_of` the work-size grey copy)."""
     surface = float(np.median(border_of(texture)))
     if surface < TEXTURED_SURFACE:
         return None
@@ -306,9 +306,9 @@ def find_paper(bgr: np.ndarray) -> Paper:
     edges_near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
     outlines: list[tuple[float, float, Paper]] = []  # (edge support, area, outline) of trusted outlines
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
-    bright_masks = paper_masks(whiteness, grey)
-    min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     texture = texture_of(grey)
+    bright_masks = paper_masks(whiteness, texture)
+    min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     surface = float(np.median(border_of(texture)))
     for n, mask in enumerate(bright_masks + edge_masks(edges)):
         drawn_by_edges = n >= len(bright_masks)
