@@ -389,6 +389,15 @@ def cut_paper_box(bgr: np.ndarray, paper: Paper, fill: tuple[int, ...]) -> np.nd
     return crop
 
 
+def centred_in(stats: np.ndarray, mask: np.ndarray, x: int, y: int) -> np.ndarray:
+    """Which components (x, y, w, h rows, photo pixels) have their centre on `mask`, laid at (x, y)."""
+    h, w = mask.shape[:2]
+    cx, cy = stats[:, 0] + stats[:, 2] // 2 - x, stats[:, 1] + stats[:, 3] // 2 - y
+    inside = (cx >= 0) & (cy >= 0) & (cx < w) & (cy < h)
+    inside[inside] = mask[cy[inside], cx[inside]] > 0
+    return inside
+
+
 def include_print(bgr: np.ndarray, paper: Paper, glyphs, min_outside: int = MIN_PRINT_OUTSIDE) -> tuple[Paper, int]:
     """The paper box grown over the print its mask left out, and how many letters that was.
 
@@ -409,9 +418,7 @@ def include_print(bgr: np.ndarray, paper: Paper, glyphs, min_outside: int = MIN_
         return paper, 0
     x, y, w, h = paper.box
     mask = cv2.resize(paper.mask, (w, h), interpolation=cv2.INTER_NEAREST)
-    cx, cy = s[:, 0] + s[:, 2] // 2 - x, s[:, 1] + s[:, 3] // 2 - y
-    inside = (cx >= 0) & (cy >= 0) & (cx < w) & (cy < h)
-    inside[inside] = mask[cy[inside], cx[inside]] > 0
+    inside = centred_in(s, mask, x, y)
     if inside.sum() < 3 or inside.all():
         return paper, 0
     height = float(np.median(s[inside, 3]))
@@ -512,10 +519,7 @@ def restore_cut_print(bgr: np.ndarray, paper: Paper, glyphs) -> tuple[Paper, int
         return paper, 0
     # anchors: the letters already inside the mask, then each mark taken in, row by row
     g = glyphs.stats
-    gx, gy = g[:, 0] + g[:, 2] // 2 - wx0, g[:, 1] + g[:, 3] // 2 - wy0
-    ok = (gx >= 0) & (gy >= 0) & (gx < inside.shape[1]) & (gy < inside.shape[0])
-    ok[ok] = inside[gy[ok], gx[ok]] > 0
-    anchors = [(a[0] - wx0, a[1] - wy0, a[2], a[3]) for a in g[ok]]
+    anchors = [(a[0] - wx0, a[1] - wy0, a[2], a[3]) for a in g[centred_in(g, inside, wx0, wy0)]]
     taken = np.zeros(len(marks), bool)
     grew = True
     while grew:
