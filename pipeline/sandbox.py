@@ -12,7 +12,8 @@ made with a bare `os.fork()`:
 - bare `os.fork()` rather than `multiprocessing`: the child leaves with `os._exit`
   (no atexit hooks, no inherited finalisers) and the parent owns the whole protocol;
 - the child gets RLIMIT_AS (its address space at fork time plus `memory_mb`: a worker
-  that already maps OCR models must not be refused for their size), RLIMIT_CPU as a
+  that already maps OCR models must not be refused for their size; the heap memory it
+  freed and kept is taken out of the child's reach first), RLIMIT_CPU as a
   backstop, no core dumps, no file writes, and only the result pipe open;
 - the parent enforces the wall-clock limit with `select` and kills the child;
 - the answer is a JSON header plus raw uint8 arrays, never a pickle: a child
@@ -25,6 +26,7 @@ a fork); Pillow, NumPy and PDFium are single-threaded for what the decoders do.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import math
@@ -125,8 +127,50 @@ def _confine(keep_fd: int, seconds: float, memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file writes; pipes are exempt
     cpu = math.ceil(seconds) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    _hold_free_heap()
     budget = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
+
+
+_LARGE_BLOCK = 128 * 1024  # glibc serves blocks this large from fresh mappings (its initial mmap threshold)
+_M_MMAP_THRESHOLD = -3  # mallopt parameter
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+        "keepcost")]
+
+
+def _hold_free_heap() -> None:
+    """Make the decoder's large blocks count against RLIMIT_AS.
+
+    A process keeps the large blocks it freed mapped for reuse (glibc raises its mmap
+    threshold up to 32 MB after such a free, and reuses free heap chunks before mapping
+    anything). That memory is in the address space measured at fork, so a child could
+    decode tens of megabytes of pixels into it unnoticed: a worker that had read a few
+    dozen photos let a 60 MB decode through a 16 MB limit. Here the child takes every
+    free heap chunk of a large block's size for itself, untouched (no page is copied or
+    faulted in), and pins the threshold back: each large block the decoder then asks
+    for is a fresh mapping, within the budget.
+    """
+    try:
+        libc = ctypes.CDLL(None)
+        info = libc.mallinfo2
+    except (OSError, AttributeError):  # not glibc >= 2.33: its allocator is not this one
+        return
+    info.restype = _MallInfo2
+    libc.malloc.restype, libc.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+    libc.mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)  # from now on, a block this large never grows the heap
+    size = 1 << 30
+    while size >= _LARGE_BLOCK:
+        free = info().fordblks
+        if free < size:
+            size //= 2
+            continue
+        before = info()
+        if not libc.malloc(size) or info().hblks > before.hblks:
+            size //= 2  # no free chunk this large: it was mapped afresh (left to count in the budget)
 
 
 def _address_space() -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 import signal
+import subprocess
+import sys
 import time
 from dataclasses import replace
 
@@ -23,6 +25,7 @@ from pipeline.errors import (
 from pipeline.intake import check_file
 from pipeline.sandbox import run_sandboxed
 from pipeline.settings import IntakeLimits
+from tests.conftest import ROOT
 from tests.filebytes import RECEIPT_LINES, PdfPage, image_bytes, make_pdf, noise, png_bomb
 
 LIMITS = IntakeLimits()
@@ -249,6 +252,32 @@ def test_decode_past_the_memory_limit_is_refused_and_the_parent_survives():
     error = refusal(big, replace(LIMITS, decode_memory_mb=16))
     assert error.reason is Reason.IMAGE_TOO_LARGE and "16 MB" in error.message
     assert decode(big).pages[0].image.shape == (4000, 5000, 3)  # the same file, enough memory
+
+
+# A worker that has read photos keeps freed heap memory mapped for reuse; a child forked
+# from it must not decode into that memory past its limit (run apart: the heap is bent here)
+FRAGMENTED_WORKER = """
+import ctypes, sys
+from dataclasses import replace
+from PIL import Image
+from tests.test_decode import LIMITS, image_bytes, refusal
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.malloc.argtypes, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_size_t], [ctypes.c_void_p]
+big = image_bytes(Image.new("RGB", (5000, 4000), (250, 250, 250)), "PNG")
+libc.free(libc.malloc(30 << 20))  # a large block freed: glibc now keeps blocks up to 30 MB in its heap
+blocks = [libc.malloc(16 << 20) for _ in range(24)]
+libc.malloc(1 << 20)  # above them: their 384 MB stay in the heap once freed, not given back at its top
+for block in blocks:
+    libc.free(block)
+print(refusal(big, replace(LIMITS, decode_memory_mb=16)).reason.value)
+"""
+
+
+def test_memory_the_worker_freed_is_no_room_for_a_decode_past_the_limit():
+    proc = subprocess.run([sys.executable, "-c", FRAGMENTED_WORKER], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split() == ["image_too_large"]
 
 
 def test_decode_past_the_time_limit_is_killed():
