@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -31,8 +32,20 @@ def postgres_url():
 
 @pytest.fixture(scope="session")
 def redis_url():
-    """A Redis server: TEST_REDIS_URL, else a throw-away one."""
-    yield from server_url("TEST_REDIS_URL", redis_server)
+    """A Redis server: TEST_REDIS_URL, else a throw-away one. Tests empty their database
+    (`flushdb`), so test processes sharing TEST_REDIS_URL each take a database of their own."""
+    for url in server_url("TEST_REDIS_URL", redis_server):
+        yield own_database(url, os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+REDIS_DATABASES = 16  # Redis's default `databases`
+
+
+def own_database(url: str, worker: str | None) -> str:
+    """`url` on database N for xdist worker gwN (the URL as given outside xdist)."""
+    if not worker:
+        return url
+    return urlsplit(url)._replace(path=f"/{int(worker[2:]) % REDIS_DATABASES}").geturl()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
