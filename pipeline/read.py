@@ -33,8 +33,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  13: an outline much wider at one end than the other is no paper;
 #  14: bold letters' merged feet are no dark pen stroke;
 #  15: print a shadow bit off the paper box's mask is kept;
-#  16: on granite or wood, a paper outline is trusted where the speckle ends along its sides)
-READER_VERSION = "16"
+#  16: on granite or wood, a paper outline is trusted where the speckle ends along its sides;
+#  17: no inverted second pass in Tesseract; PP-OCR crops batched only with crops of their width)
+READER_VERSION = "17"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -102,6 +102,25 @@ def test_rapidocr_reads_a_total_crop():
     assert get_recognizer(SETTINGS) is recognizer
 
 
+def test_crops_of_very_different_widths_are_recognised_apart_and_in_their_order():
+    from pipeline.engines.rapid import batches
+
+    # narrowest first; anything up to the model's own width goes with it; a row 4x wider apart
+    assert batches({0: 3.0, 1: 25.0, 2: 6.0, 3: 7.9, 4: 9.0, 5: 27.0}, 320 / 48) == [[0, 2, 3], [4], [1, 5]]
+    recognizer = get_recognizer(SETTINGS)
+    row = render(["PAIN AU CHOCOLAT X3 ............ 4,20"], pad=4)
+    short = [render(["24,50"], pad=4), render(["75011"], pad=4)]
+    assert [t for t, _ in recognizer.recognize([short[0], row, short[1]])] == [
+        t for t, _ in (recognizer.recognize([short[0]]) + recognizer.recognize([row]) + recognizer.recognize([short[1]]))]
+
+
+def test_tesseract_makes_no_inverted_second_pass():
+    """Prepared pages are dark print on white: Tesseract 5's inverted re-read of unsure
+    lines only costs time."""
+    engine = get_engine(SETTINGS)
+    assert engine.api().GetVariableAsString("tessedit_do_invert") in ("0", "false")
+
+
 def test_rapidocr_full_page_reads_rows():
     from pipeline.engines.rapid import RapidOcrEngine
 

@@ -32,6 +32,9 @@ KNOWN_TESSDATA = (
     "/opt/homebrew/share/tessdata",
 )
 SOURCE_DPI = 300  # the prepared image has ~26 px characters: about 9 pt print at 300 dpi
+# Tesseract 5 reads again, inverted, every line it is unsure of (white on black print);
+# a prepared page is dark print on white paper, so that second pass only costs time
+VARIABLES = {"tessedit_do_invert": "0"}
 
 
 def find_tessdata(languages: str, configured: str | None = None) -> str:
@@ -94,6 +97,8 @@ class TesseractEngine:
                 api = tesserocr.PyTessBaseAPI(path=self.tessdata, lang=self.languages, psm=tesserocr.PSM.SINGLE_BLOCK)
             except RuntimeError as e:
                 raise EngineError(f"Tesseract could not start with {self.languages!r} from {self.tessdata}: {e}") from e
+            for name, value in VARIABLES.items():
+                api.SetVariable(name, value)
             self._local.api = api
         return api
 
@@ -167,7 +172,8 @@ class PytesseractEngine:
         grey = as_grey(image)
         if min(grey.shape[:2]) < 4:
             return Reading(self.name, self.version, (), seconds=0.0, variant=variant)
-        config = f'--psm {psm} --dpi {SOURCE_DPI} --tessdata-dir "{self.tessdata}"'
+        config = f'--psm {psm} --dpi {SOURCE_DPI} --tessdata-dir "{self.tessdata}"' + "".join(
+            f" -c {name}={value}" for name, value in VARIABLES.items())
         try:
             data = pytesseract.image_to_data(
                 grey, lang=self.languages, config=config, output_type=pytesseract.Output.DICT, timeout=self.seconds
