@@ -520,6 +520,9 @@ def test_name_under_logo_noise(lines, expected):
         ("1 X RITUEL FUSIO-DOSE ied | 8,50", [("RITUEL FUSIO-DOSE", "1", "8.50")]),
         ("Pain au lait 1,20", [("Pain au lait", "1", "1.20")]),
         ("SOIN PROFOND 1*14,00", [("SOIN PROFOND", "1", "14.00")]),
+        ("SOIN PROFOND 2*14,00", [("SOIN PROFOND", "2", "28.00")]),
+        # a size whose ML was lost, before a price marked with a star: no 250 units
+        ("K.CURL MANIFESTO B.HYDRATATION 250*35.20", [("K.CURL MANIFESTO B.HYDRATATION 250", "1", "35.20")]),
         ("KER BAIN DECALC 1*29, 80 29,80", [("KER BAIN DECALC", "1", "29.80")]),
         ("COMTE AOP 200G 8, 60\n2 x 4,30", [("COMTE AOP 200G", "2", "8.60")]),
         ("JUS ORANGE 1L 5,18 EUR A\n2 x 2;59", [("JUS ORANGE 1L", "2", "5.18")]),

@@ -25,8 +25,9 @@ QTY_TIMES_UNIT = re.compile(
 )
 # `2 x THON`, `2XTHON` (glued), `_2 X THON`, `I X THON`; not `6X1,5L EAU` (a pack size)
 LEADING_QTY_X = re.compile(r"^[\W_]*(?P<q>\d{1,3}|[IL](?=\s+X\s))\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
-# `SOIN 1*14,00` with the line total cut off: the last amount is the unit price
-QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,3})(?:\s*[X×]|\*)\s*$")
+# `SOIN 1*14,00` with the line total cut off: the last amount is the unit price; not
+# `B.HYDRATATION 250*35.20`, a size (its ML lost) before a price marked with a star
+QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,2})(?:\s*[X×]|\*)\s*$")
 # a size whose digits were read as letters (`SOCL`, `2SOML`, `1OOML`): only before a unit that
 # never ends a word, and with at least one letter among the digits to restore
 MISREAD_SIZE = re.compile(r"\b(?P<n>(?=[0-9OSIl]*[OSIl])[1-9SI][0-9OSIl]{1,3})(?P<unit>CL|ML|KG)\b")
