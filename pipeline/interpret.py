@@ -19,11 +19,12 @@ from pipeline.parse.retailer import luhn_ok
 from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "10"
+PARSER_VERSION = "11"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
 WEAK_NAME = 0.6  # a shop name read with less confidence yields to the second engine's better read
+CLEAR_NAME = 0.9  # a second reading of the name this confident may mend the first's letters
 
 
 # PP-OCR may drop the space between two amounts of a crop: `1*29,8029,80` is `1*29,80 29,80`
@@ -119,6 +120,48 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
     return first[:2] == second[:2] and sum(a != b for a, b in zip(first, second)) <= 3
 
 
+def name_mended(first: str, second: str) -> str | None:
+    """`first` mended by a second reading of its line that shows what Tesseract gets wrong
+    in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`), one letter misread
+    (`NOCTBELLE`), or a stray letter of print or table before it (`A BELLE MECHE`; not after
+    it: `L'ESPACE K` is a name the second engine cut short). The
+    second reading often drops spaces (`PROXICENTRE`), so letters are compared without
+    them and the first's spaces kept; any other difference leaves the name as it was."""
+    target = second.replace(" ", "").upper()
+    words = first.split()
+    options = [words]
+    if len(words) > 1 and len(words[0]) == 1:
+        options.append(words[1:])
+    for option in options:
+        text = " ".join(option)
+        bare = text.replace(" ", "")
+        if bare.upper() == target and option is words:
+            return None  # the same letters: nothing to mend
+        spaces = {i - k for k, i in enumerate(j for j, ch in enumerate(text) if ch == " ")}  # before bare[i]
+        out, letters = [], 0
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, bare.upper(), target, autojunk=False).get_opcodes():
+            if op == "equal":
+                out += [("", bare[i]) for i in range(i1, i2)]
+            elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
+                out.append(("'", ""))
+            elif op == "replace" and i2 - i1 == j2 - j1 == 1 and bare[i1].isalpha() and target[j1].isalpha():
+                letters += 1
+                out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))
+            else:
+                break
+        else:
+            if letters <= 1:
+                mended, i = "", 0
+                for mark, ch in out:
+                    if mark:
+                        mended += mark
+                    else:
+                        mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
+                        i += 1
+                return mended if mended != first else None
+    return None
+
+
 def zeros_restored(first: str | None, second: str | None) -> str | None:
     """`first` with its leading zero restored, when the second reading shows the 6 or 8 it
     was read as (`646184` and `046184`; PP-OCR may drop the zero: `20831` for `620831`).
@@ -185,6 +228,12 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         # the name lines are re-read whole when the primary engine missed or doubted the name
         fields = replace(fields, retailer=replace(fields.retailer, name=second.retailer.name))
         conf["retailer"] = second.confidence.get("retailer", 0.5)
+    elif (base.retailer.name and second.retailer.name
+          and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
+          and (name := name_mended(base.retailer.name, second.retailer.name)) is not None):
+        # the name's line is re-read whole when one of its words was read with doubt
+        fields = replace(fields, retailer=replace(fields.retailer, name=name))
+        conf["retailer"] = second.confidence["retailer"]
     siret = second.retailer.siret
     if siret and siret != base.retailer.siret and luhn_ok(siret) and (
             base.retailer.siret is None or not luhn_ok(base.retailer.siret)

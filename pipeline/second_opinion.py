@@ -7,15 +7,18 @@ plateaued near 0.76 and 0.95, so those lines are always re-read (a few crops cos
 tens of milliseconds, a full-page PP-OCR pass seconds). Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
-lines when the items do not add up to the total, and the ticket number's line when it
-starts with a digit a padding zero is misread as. Lines a participant underlined are
-always re-read whole: the pen runs through their letters.
+lines when the items do not add up to the total, the ticket number's line when it
+starts with a digit a padding zero is misread as, and the shop name's line when one of
+its words was read with doubt. Lines a participant underlined are always re-read whole:
+the pen runs through their letters.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+
+from rapidfuzz import fuzz
 
 from pipeline.parse.text import fold
 from pipeline.values import Line, ReceiptFields
@@ -31,6 +34,8 @@ NAME_LINES = 2  # the shop name is printed in the first lines of the header
 MAX_POSTAL_LINES = 2
 MAX_TOTAL_LINES = 4
 MAX_ITEM_LINES = 16
+DOUBTED_WORD = 90.0  # a shop name with a word read with less confidence is read again (0-100)
+NAME_LINE_MATCH = 90  # rapidfuzz partial ratio of the parsed name to the line it was cut from
 
 
 def items_agree(fields: ReceiptFields) -> bool:
@@ -59,6 +64,9 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
 
     if fields.retailer.name is None or fields.confidence.get("retailer", 0) < 0.8:
         whole.update(range(min(NAME_LINES, len(lines))))
+    elif (at := name_line(lines[:header], fields.retailer.name)) is not None and any(
+            w.conf < DOUBTED_WORD for w in lines[at].words):
+        whole.add(at)  # `NOCTBELLE`, `STYL HAIR`: a letter or an apostrophe misread
     # lines a participant underlined: the pen crossed their letters' feet (read whole, unerased)
     whole.update([i for i, line in enumerate(lines) if line.underlined][:MAX_ITEM_LINES])
     if fields.date is None:
@@ -76,6 +84,13 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         item_lines = [i for i in range(header // 2, end) if PRICE_AT_END.search(folded[i])]
         figures.update(item_lines[:MAX_ITEM_LINES])
     return sorted({i: i not in whole for i in whole | figures}.items())
+
+
+def name_line(lines: tuple[Line, ...], name: str) -> int | None:
+    """The index of the line the shop name was read from (tidied, so matched loosely)."""
+    scores = [fuzz.partial_ratio(fold(name), fold(line.text)) for line in lines]
+    best = max(range(len(scores)), key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= NAME_LINE_MATCH else None
 
 
 CURRENCY_WORD = re.compile(r"^(?:€|EUR|EUROS?|E)[.,:;]?$", re.IGNORECASE)

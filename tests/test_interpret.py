@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline.interpret import interpret, merge_lines, same_code_misread, splice
+from pipeline.interpret import interpret, merge_lines, name_mended, same_code_misread, splice
 from pipeline.read import tidy
 from pipeline.second_opinion import digit_span
 from pipeline.second_opinion import lines_to_recheck
@@ -131,6 +131,39 @@ def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_
     assert interpret((primary, second("SALON ELEGANCE"))).retailer.name == "SALON ELEGANCE"
     # PP-OCR sometimes drops the spaces of a large line: a name glued into one word is worse
     assert interpret((primary, second("SALONELEGANCE"))).retailer.name == "SALON EI EGANTE"
+
+
+@pytest.mark.parametrize("first, second, mended", [
+    ("STYL HAIR", "STYL'HAIR", "STYL'HAIR"),  # an apostrophe Tesseract read as a space
+    ("COIFFAND CO", "COIFF'AND CO", "COIFF'AND CO"),  # ... or lost
+    ("NOCTBELLE", "NOCIBELLE", "NOCIBELLE"),  # one letter
+    ("Chez Marle", "CHEZ MARIE", "Chez Marie"),  # in the first reading's case
+    ("A BELLE MECHE", "BELLE MECHE", "BELLE MECHE"),  # a stray letter at an edge
+    ("PROXI CENTRE", "PROXICENTRE", None),  # the second engine dropped a space: nothing to mend
+    ("LES CISEAUX D'OR", "LESCISEAUX DOR", None),  # it lost the apostrophe: the first had it right
+    ("COIFFAND CO", "COFAND CO", None),  # letters lost
+    ("SALON NATHALIE", "I SALON NATHaLE", None),  # more than one difference
+    ("HAIR STUDIO 13", "HAIR STUDIO 18", None),  # digits are no letters to mend
+    ("LA BELLE", "BELLE", None),  # a word of the name, not a stray letter
+    ("L'ESPACE K", "L'ESPACE", None),  # the second engine cut the name short
+])
+def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, mended):
+    assert name_mended(first, second) == mended
+
+
+def test_a_name_read_with_a_doubtful_word_is_read_again_and_mended_by_a_clear_second_reading():
+    primary_lines = (line("NOCTBELLE", 0, conf=86.0),) + TESSERACT[1:]
+    assert (0, False) in lines_to_recheck(primary_lines, parse_receipt(primary_lines))
+    assert (0, False) not in lines_to_recheck(TESSERACT, parse_receipt(TESSERACT))  # read at 90: no doubt
+    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+
+    def second(text: str, conf: float) -> Reading:
+        box = primary_lines[0].box
+        return Reading("rapidocr", "1", (Line(text=text, conf=conf, box=box, words=(Word(text, conf, box),)),),
+                       variant="lines")
+
+    assert interpret((primary, second("NOCIBELLE", 98.0))).retailer.name == "NOCIBELLE"
+    assert interpret((primary, second("NOCIBELLE", 88.0))).retailer.name == "NOCTBELLE"  # no clearer
 
 
 def test_two_amounts_glued_by_the_second_engine_are_split():
