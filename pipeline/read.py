@@ -34,8 +34,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  14: bold letters' merged feet are no dark pen stroke;
 #  15: print a shadow bit off the paper box's mask is kept;
 #  16: on granite or wood, a paper outline is trusted where the speckle ends along its sides;
-#  17: no inverted second pass in Tesseract; PP-OCR crops batched only with crops of their width)
-READER_VERSION = "17"
+#  17: no inverted second pass in Tesseract; PP-OCR crops batched only with crops of their width;
+#  18: the shop name's line re-read when a word of it is doubtful; faint footer rows read when no date is)
+READER_VERSION = "18"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -109,7 +110,9 @@ def recheck(prepared: PreparedPage, primary: Reading, settings: ReadingSettings)
     """
     fields = parse_receipt(primary.lines)
     picks = lines_to_recheck(primary.lines, fields)
-    missed = [] if items_agree(fields) else unread_rows(prepared.image, primary.lines)
+    # rows it left unread: where the items do not add up, and in the footer when no date was read
+    missed = [] if items_agree(fields) and fields.date is not None else unread_rows(
+        prepared.image, primary.lines, footer=fields.date is None)
     if not picks and not missed:
         return None
     started = time.perf_counter()
@@ -158,20 +161,29 @@ def overlap(box: tuple[int, int, int, int], row: tuple[int, int, int, int]) -> i
     return max(0, min(box[1] + box[3], row[1] + row[3]) - max(box[1], row[1]))
 
 
-def unread_rows(image: np.ndarray, lines: tuple[Line, ...]) -> list[tuple[int, int, int, int]]:
-    """Rows of print between the first and last lines read where the primary engine read
-    nothing, or only part (`27.60` read, `BRUSHING` beside it not): their whole boxes.
+def unread_rows(image: np.ndarray, lines: tuple[Line, ...], *, footer: bool = False) -> list[tuple[int, int, int, int]]:
+    """Rows of print between the first and last lines read (and below the last, with
+    `footer`) where the primary engine read nothing, or only part (`27.60` read, `BRUSHING`
+    beside it not): their whole boxes; the footer's first.
 
     Tesseract's single-block layout now and then drops a line or two of a long receipt that
-    it reads well on its own (a pen's erased trace above it, a block of other print below).
+    it reads well on its own (a pen's erased trace above it, a block of other print below),
+    or the faint footer under a ruled line, where the date is.
     """
     if len(lines) < 2:
         return []
     height = float(np.median([line.box[3] for line in lines]))
     top = lines[0].box[1] + lines[0].box[3]
-    bottom = lines[-1].box[1]
-    ink = image[top:bottom] < INK
-    inked = np.append(ink.sum(axis=1) >= 3, False)
+    bottom = image.shape[0] if footer else lines[-1].box[1]
+    # within the column of print read (not the paper's edge); a footer may be printed faint
+    left = max(0, min(line.box[0] for line in lines) - int(height))
+    right = max(line.box[0] + line.box[2] for line in lines) + int(height)
+    ink = np.zeros((max(0, bottom - top), image.shape[1]), bool)
+    ink[:, left:right] = image[top:bottom, left:right] < (FAINT_INK if footer else INK)
+    counts = ink.sum(axis=1)
+    # a faint threshold also takes in the paper's shadows: a row of print stands well above them
+    least = max(3.0, FAINT_ROW * float(np.percentile(counts, 90))) if footer and len(counts) else 3
+    inked = np.append(counts >= least, False)
     out: list[tuple[int, int, int, int]] = []
     start, gap = None, 0
     for r, on in enumerate(inked):
@@ -197,13 +209,18 @@ def unread_rows(image: np.ndarray, lines: tuple[Line, ...]) -> list[tuple[int, i
         if len(left) < 2 * height or left[-1] - left[0] < 2 * height:
             continue  # a speck, a rule's end or a pen's trace, not a word
         out.append((int(cols[0]), top + y0, int(cols[-1] - cols[0] + 1), y1 - y0))
-    return out[:MAX_UNREAD_ROWS]
+    last = lines[-1].box[1] + lines[-1].box[3]
+    return sorted(out, key=lambda row: row[1] < last)[:MAX_UNREAD_ROWS]  # stable: rows keep their order
 
 
 def row_pieces(image: np.ndarray, row: tuple[int, int, int, int]) -> list[tuple[int, int, int, int]]:
-    """The row's runs of print separated by blanks wider than two character heights."""
+    """The row's runs of print separated by blanks wider than two character heights (its
+    faint print's, when the row holds less dark ink than a word)."""
     x, y, w, h = row
-    cols = np.flatnonzero((image[y : y + h, x : x + w] < INK).any(axis=0))
+    crop = image[y : y + h, x : x + w]
+    cols = np.flatnonzero((crop < INK).any(axis=0))
+    if len(cols) < 2 * h:
+        cols = np.flatnonzero((crop < FAINT_INK).any(axis=0))
     if not len(cols):
         return [row]
     breaks = np.flatnonzero(np.diff(cols) > 2 * h)
@@ -214,6 +231,8 @@ def row_pieces(image: np.ndarray, row: tuple[int, int, int, int]) -> list[tuple[
 
 ABOVE_LINES = 4.0  # line heights searched above the first line read for print it missed
 INK = 128  # grey level under which a prepared (flattened) page is ink
+FAINT_INK = 200  # ... or faint print, as a footer's often is (the paper is flattened to white)
+FAINT_ROW = 0.25  # with it, a row of print has at least this share of the inkiest rows' ink
 
 
 def print_above(image: np.ndarray, lines: tuple[Line, ...]) -> tuple[int, int, int, int] | None:

@@ -176,6 +176,14 @@ def test_two_amounts_glued_by_the_second_engine_are_split():
     assert splice(weight, fix).text == "0,222kg 3,79"
 
 
+def test_a_date_glued_to_the_next_word_by_the_second_engine_is_split():
+    from pipeline.interpret import unglue
+
+    assert unglue("|Date:22/05/2025Heure:18:42") == "|Date:22/05/2025 Heure:18:42"
+    assert unglue("LE 10/05/26A 16:13:02") == "LE 10/05/26 A 16:13:02"
+    assert unglue("REF 1234/56/78AB") == "REF 1234/56/78AB"  # no date
+
+
 def test_digit_span_leaves_a_number_ending_the_name_out_of_the_figures():
     item = line("ROULEAU PEINTURE 180 1*12.90 12.90", 0)
     assert digit_span(item) == (item.words[3].box[0], 0, item.box[0] + item.box[2] - item.words[3].box[0], 26)

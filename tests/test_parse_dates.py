@@ -81,6 +81,9 @@ def test_find_dates(text, expected):
         ("25:10", []),
         ("14:75", []),
         ("OUVERT DE 8H30-20H00", []),
+        ("Date:22/05/2025 Heure:18:42", ["18:42"]),  # a label's colon before the hour
+        ("LE 220926 A 150726", ["15:07"]),  # a card slip's, its colons lost
+        ("LE 220926 A 157726", []),
     ],
 )
 def test_find_times(text, expected):
@@ -106,6 +109,7 @@ def _lines(text):
         ("REEDITE LE 30/11/2026 10:00\nTICKET DU 21/11/2026 14:32", D21, "14:32"),
         ("OUVERT DU LUNDI AU SAMEDI 8H30-20H00\n21/11/26\n14:32:05", D21, "14:32"),
         ("VALABLE JUSQU'AU :\n31/12/2026\n21/11/2026", D21, None),
+        ("CARTE BANCAIRE\nLE 211126 A 143205\nMONTANT", D21, "14:32"),  # a card slip, separators lost
     ],
 )
 def test_pick_purchase_date(text, expected_date, expected_time):

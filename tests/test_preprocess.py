@@ -393,6 +393,21 @@ def test_a_shop_name_tesseract_skips_is_read_by_the_second_engine():
     assert fuzz.ratio(name, sample.truth["retailer"]["name"]) >= 85, name
 
 
+def test_a_faint_footer_tesseract_skips_gives_the_date_through_the_second_engine():
+    """Date and time printed faint under a ruled line: Tesseract's lines end above them, and
+    without a date the receipt was refused as incomplete."""
+    from pipeline.extract import ExtractOptions, extract_receipt
+    from samples.generator import generate
+
+    sample = generate(1700034, "photo")
+    extraction = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction
+    primary = next(r for r in extraction.readings if r.variant != "lines")
+    assert not any("Heure" in line.text for line in primary.lines)
+    assert extraction.ok, extraction.error_message
+    assert extraction.fields.date.isoformat() == sample.truth["date"]
+    assert extraction.fields.time == sample.truth["time"]
+
+
 def test_an_outline_drawn_inside_the_paper_is_left_for_the_whole_photo():
     """The rules of a receipt on a white wall drew a rectangle inside the paper: the warp cut
     every line at both ends, and the shop, the total and the date were lost."""

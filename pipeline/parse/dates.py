@@ -47,10 +47,13 @@ NAMED_MONTH = re.compile(
 MONTH_FIRST = re.compile(
     rf"(?<![A-Z])(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
 )
-COMPACT_AFTER_LABEL = re.compile(r"DATE\s*:?\s*(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4}|\d{2})(?!\d)")
+# `DATE 220926`, and a card slip's `LE 220926 A 150726` with its slashes and colons lost
+COMPACT_AFTER_LABEL = re.compile(r"(?:DATE\s*:?\s*|\bLE\s+(?=\d{6}\s+[AÀ]\s+\d{6}(?!\d)))"
+                                 r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4}|\d{2})(?!\d)")
+SLIP_COMPACT_TIME = re.compile(r"\bLE\s+\d{6}\s+[AÀ]\s+(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)[0-5]\d(?!\d)")
 
-TIME = re.compile(
-    r"(?<![\d.,:/])(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:H]|\.)\s?(?P<mi>[0-5]\d)"
+TIME = re.compile(  # `Heure:18:42` (a label's colon), not the `34:56` of `12:34:56`
+    r"(?<![\d.,/])(?<![\d.,/]:)(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:H]|\.)\s?(?P<mi>[0-5]\d)"
     r"(?:\s?:\s?(?P<s>[0-5]\d))?(?![\d.,/])(?!\s?%)"
 )
 LOOSE_TIME = re.compile(r"(?<![\d.,:/])(?P<h>\d{1,2})\s?[:H]\s?(?P<mi>\d\d)(?:\s?:\s?\d\d)?(?![\d.,/])(?!\s?%)")
@@ -170,6 +173,8 @@ def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int
         if TIME_RANGE.match(s[m.end() :]) or re.search(r"-\s?$", s[: m.start()]):
             continue  # opening hours `8H30-20H00`
         out.append((f"{int(m['h']):02d}:{m['mi']}", m.start(), m.end()))
+    if not out:
+        out = [(f"{m['h']}:{m['mi']}", m.start("h"), m.end()) for m in SLIP_COMPACT_TIME.finditer(s)]
     if not out:
         # `69:52`, `09H64`: a zero read as 6, 8 or 9 makes an impossible time; the zero makes it right
         for m in LOOSE_TIME.finditer(s):
