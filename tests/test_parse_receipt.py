@@ -521,6 +521,9 @@ def test_name_under_logo_noise(lines, expected):
         ("Pain au lait 1,20", [("Pain au lait", "1", "1.20")]),
         ("SOIN PROFOND 1*14,00", [("SOIN PROFOND", "1", "14.00")]),
         ("SOIN PROFOND 2*14,00", [("SOIN PROFOND", "2", "28.00")]),
+        ("PATINE.1*3.3300 33,00", [("PATINE", "1", "33.00")]),  # its `1*33,00` garbled, glued to the name
+        ("K ELIXIR ULTIME L'HU 1°2909 29,09", [("K ELIXIR ULTIME L'HU", "1", "29.09")]),
+        ("VIS BOIS 4X40 8,90", [("VIS BOIS 4X40", "1", "8.90")]),  # a size, not a count
         # a size whose ML was lost, before a price marked with a star: no 250 units
         ("K.CURL MANIFESTO B.HYDRATATION 250*35.20", [("K.CURL MANIFESTO B.HYDRATATION 250", "1", "35.20")]),
         ("KER BAIN DECALC 1*29, 80 29,80", [("KER BAIN DECALC", "1", "29.80")]),

@@ -93,8 +93,12 @@ def _size_digits(m: re.Match) -> str:
     return m["n"].translate(SIZE_LOOKALIKES) + m["unit"]
 
 
+# `PATINE.1*3.3300`, `L'HU 1°2909`: the line's `1*33,00` garbled and glued to the name
+NAME_TAIL_QTY = re.compile(r"(?<=[A-Za-z])[\s.]+\d{1,2}\s?[*°]\s?\d[\d.,;:]*$")
+
+
 def _clean_name(raw: str) -> str:
-    name = NAME_JUNK.sub("", raw).strip()
+    name = NAME_TAIL_QTY.sub("", NAME_JUNK.sub("", raw).strip())
     name = MISREAD_SIZE.sub(_size_digits, name)  # `EAU SOCL`: a size's 5 and 0 read as S and O
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
         name = NAME_TAIL_JUNK.sub("", name)  # lower-case bits at the end of a capitals name
