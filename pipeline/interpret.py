@@ -125,44 +125,38 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
 
 def name_mended(first: str, second: str) -> str | None:
     """`first` mended by a second reading of its line that shows what Tesseract gets wrong
-    in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`), one letter misread
-    (`NOCTBELLE`), or a stray letter of print or table before it (`A BELLE MECHE`; not after
-    it: `L'ESPACE K` is a name the second engine cut short). The
+    in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or one letter misread
+    (`NOCTBELLE`). A word the second reading lacks stays: a stray letter of the table
+    (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`, `L'ESPACE K`). The
     second reading often drops spaces (`PROXICENTRE`), so letters are compared without
     them and the first's spaces kept; any other difference leaves the name as it was."""
     target = second.replace(" ", "").upper()
-    words = first.split()
-    options = [words]
-    if len(words) > 1 and len(words[0]) == 1:
-        options.append(words[1:])
-    for option in options:
-        text = " ".join(option)
-        bare = text.replace(" ", "")
-        if bare.upper() == target and option is words:
-            return None  # the same letters: nothing to mend
-        spaces = {i - k for k, i in enumerate(j for j, ch in enumerate(text) if ch == " ")}  # before bare[i]
-        out, letters = [], 0
-        for op, i1, i2, j1, j2 in SequenceMatcher(None, bare.upper(), target, autojunk=False).get_opcodes():
-            if op == "equal":
-                out += [("", bare[i]) for i in range(i1, i2)]
-            elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
-                out.append(("'", ""))
-            elif op == "replace" and i2 - i1 == j2 - j1 == 1 and bare[i1].isalpha() and target[j1].isalpha():
-                letters += 1
-                out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))
-            else:
-                break
+    bare = first.replace(" ", "")
+    if bare.upper() == target:
+        return None  # the same letters: nothing to mend
+    spaces = {i - k for k, i in enumerate(j for j, ch in enumerate(first) if ch == " ")}  # before bare[i]
+    out: list[tuple[str, str]] = []  # (an apostrophe, or a letter)
+    letters = 0
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, bare.upper(), target, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += [("", bare[i]) for i in range(i1, i2)]
+        elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
+            out.append(("'", ""))
+        elif op == "replace" and i2 - i1 == j2 - j1 == 1 and bare[i1].isalpha() and target[j1].isalpha():
+            letters += 1
+            out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))
         else:
-            if letters <= 1:
-                mended, i = "", 0
-                for mark, ch in out:
-                    if mark:
-                        mended += mark
-                    else:
-                        mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
-                        i += 1
-                return mended if mended != first else None
-    return None
+            return None
+    if letters > 1:
+        return None
+    mended, i = "", 0
+    for mark, ch in out:
+        if mark:
+            mended += mark
+        else:
+            mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
+            i += 1
+    return mended if mended != first else None
 
 
 def zeros_restored(first: str | None, second: str | None) -> str | None:
