@@ -19,7 +19,7 @@ from pipeline.parse.retailer import luhn_ok
 from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "13"
+PARSER_VERSION = "14"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -91,6 +91,8 @@ def underlined_line(line: Line, correction: Line) -> Line:
     clearer = correction.conf >= line.conf + CLEARER
     name = name_2 if clearer and len(name_2.split()) >= GLUED * len(name_1.split()) else name_1
     ends_2 = bool(figures_2) and AMOUNT_AT_END.search(second)
+    if ends_2 and len(second) - ends_2.start() > len(figures_2):
+        figures_2 = second[ends_2.start():]  # `N.8, 50.`: the amount began inside a token with a letter
     figures = figures_2 if ends_2 and (clearer or not AMOUNT_AT_END.search(first)) else figures_1
     if name == name_1 and figures == figures_1:
         return line

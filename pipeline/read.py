@@ -35,8 +35,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  15: print a shadow bit off the paper box's mask is kept;
 #  16: on granite or wood, a paper outline is trusted where the speckle ends along its sides;
 #  17: no inverted second pass in Tesseract; PP-OCR crops batched only with crops of their width;
-#  18: the shop name's line re-read when a word of it is doubtful; faint footer rows read when no date is)
-READER_VERSION = "18"
+#  18: the shop name's line re-read when a word of it is doubtful; faint footer rows read when no date is;
+#  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole)
+READER_VERSION = "19"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

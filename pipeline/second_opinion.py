@@ -97,6 +97,9 @@ CURRENCY_WORD = re.compile(r"^(?:€|EUR|EUROS?|E)[.,:;]?$", re.IGNORECASE)
 FIGURE = re.compile(r"^[^A-Za-z]*\d[^A-Za-z]*(?:€|EUR|E)?$")  # 24,50  *6.50  24,50€ ; not 250ML, X8
 
 
+SEPARATORS = (",", ".")
+
+
 def is_figure(word: str) -> bool:
     return bool(FIGURE.match(word))
 
@@ -113,7 +116,8 @@ def digit_span(line: Line) -> tuple[int, int, int, int]:
     if has_digit[last]:
         has_digit = has_digit[: last + 1]
         start = len(has_digit) - 1
-        while start > 0 and has_digit[start - 1]:
+        while start > 0 and (has_digit[start - 1] or (  # `218 , 30€`: a separator read apart
+                start > 1 and line.words[start - 1].text in SEPARATORS and has_digit[start - 2])):
             start -= 1
         # `ROULEAU PEINTURE 180  1*12.90  12.90`: a bare number before the figures ends the name
         priced = re.search(r"\d[,.]\d\d", line.words[len(has_digit) - 1].text)

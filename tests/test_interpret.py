@@ -38,6 +38,9 @@ def test_digit_span_is_the_trailing_figures_or_the_postal_code():
     assert digit_span(TESSERACT[0]) == TESSERACT[0].box
     sized = line("KERAST. BAIN SATIN 250ML 32,96", 0)  # a size is part of the name, not a figure
     assert digit_span(sized) == sized.words[-1].box
+    spaced = line("MONTANT DU 218 , 30€", 0)  # a comma read apart: the amount is its three words
+    x0, x1 = spaced.words[2].box[0], spaced.words[4].box[0] + spaced.words[4].box[2]
+    assert digit_span(spaced) == (x0, spaced.box[1], x1 - x0, spaced.box[3])
 
 
 @pytest.mark.parametrize("raw, clean", [("20,69 1", "20,69"), ("( 63000", "63000"), ("39,50", "39,50"), ("θ,90", "0,90")])
@@ -327,5 +330,8 @@ def test_an_underlined_line_takes_its_figures_from_the_reading_that_ends_in_an_a
     cut = underlined("SOIN FUSIO 18.0", 200, 88.0)  # the pen took the last zero
     fix = whole(cut, "SOIN FUS1O KA18.00", 74.0)  # less confident, glued, but its price is whole
     assert merge_lines((cut,), (fix,))[0].text == "SOIN FUSIO 18.00"
+    cut = underlined("RITUEL FUSIO-DOSE 50.", 240, 80.0)  # the pen took the euros
+    fix = whole(cut, "RITUEL FUSIO-DOSE N.8, 50.", 84.9)  # they were read glued to a pen mark
+    assert merge_lines((cut,), (fix,))[0].text == "RITUEL FUSIO-DOSE 8, 50."
     glued = whole(UNDERLINED[3], "KERAST.BLONDABSOLU BAINLUMIERE250ML 40,29", 99.0)  # spaces lost: its price only
     assert merge_lines(UNDERLINED, (glued,))[3].text == "KERAST, RIONNN ARSNIII RATN J1IIMTERE 40,29"

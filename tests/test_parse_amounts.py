@@ -99,6 +99,7 @@ def _amounts(line, euro_expected=True):
         ("CB 5 €", ["5.00"]),
         ("TOTAL TTC 149 60€", ["149.60"]),  # the comma read as a space before a currency: not 60 euros
         ("TOTAL 60 EUR", ["60.00"]),
+        ("MONTANT DU 218 , 30€", ["218.30"]),  # a comma read apart: not 30 euros
         ("EUR 24,50", ["24.50"]),
         ("ESPECES €30.00", ["30.00"]),
         ("0006 002 000027 26/01/2017 08:21:05", []),

@@ -24,7 +24,7 @@ AMOUNT = re.compile(
     (?<![\d.,])
     (?P<sign>[-\u2212\u2013]\s?)?
     (?P<int>(?<![A-Z])\d{1,3}(?:[ .'\u202f\u00a0]\d{3})+(?=\s?[.,]\s?\d)|\d{1,7})  # `BTE200 108,90`
-    (?:\s?[.,]|;|[,.]\s(?=\d{2}(?!\d)))  # `8, 60`, `50. 00` and `2;59`: OCR spacing and comma misreads
+    (?:\s?[.,]|;|\s?[,.]\s(?=\d{2}(?!\d)))  # `8, 60`, `50. 00`, `218 , 30` and `2;59`: OCR spacing and comma misreads
     (?P<dec>\d{2,3})
     (?![\d])(?![.,]\d)
     (?P<post>\s?(?:€|EUROS?\b|EUR\b|E\b|C\b))?
