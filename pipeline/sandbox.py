@@ -164,12 +164,10 @@ def _hold_free_heap() -> None:
     libc.mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)  # from now on, a block this large never grows the heap
     size = 1 << 30
     while size >= _LARGE_BLOCK:
-        free = info().fordblks
-        if free < size:
-            size //= 2
-            continue
         before = info()
-        if not libc.malloc(size) or info().hblks > before.hblks:
+        if before.fordblks < size:
+            size //= 2
+        elif not libc.malloc(size) or info().hblks > before.hblks:
             size //= 2  # no free chunk this large: it was mapped afresh (left to count in the budget)
 
 

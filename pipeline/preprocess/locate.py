@@ -82,7 +82,7 @@ def white_surround(whiteness: np.ndarray) -> bool:
     return float(np.percentile(border_of(whiteness), 10)) >= float(np.percentile(whiteness, 97)) - WHITE_SURROUND_GAP
 
 
-def paper_masks(whiteness: np.ndarray, texture: np.ndarray) -> list[np.ndarray]:
+def paper_masks(whiteness: np.ndarray, texture: np.ndarray, surface: float) -> list[np.ndarray]:
     """Candidate paper masks: Otsu's cut, and cuts part-way from the table's level to the paper's.
 
     Light, shadows and vignetting spread both levels, so no single cut fits every photo;
@@ -102,7 +102,7 @@ def paper_masks(whiteness: np.ndarray, texture: np.ndarray) -> list[np.ndarray]:
         if cut >= 60 and all(abs(cut - u) > 4 for u in used):
             used.append(cut)
             masks.append(cv2.threshold(whiteness, cut, 255, cv2.THRESH_BINARY)[1])
-    smooth = smooth_mask(texture)
+    smooth = smooth_mask(texture, surface)
     if smooth is not None:
         # a shadow dims paper to the level of a light, speckled surface (granite): smoothness still tells them apart
         masks.append(smooth)
@@ -122,10 +122,9 @@ def surface_texture(grey: np.ndarray) -> float:
     return float(np.median(border_of(texture_of(small))))
 
 
-def smooth_mask(texture: np.ndarray) -> np.ndarray | None:
+def smooth_mask(texture: np.ndarray, surface: float) -> np.ndarray | None:
     """Where the picture is free of fine texture (blank paper), when the surface around it is not
-    (`texture`: `texture_of` the work-size grey copy)."""
-    surface = float(np.median(border_of(texture)))
+    (`texture`: `texture_of` the work-size grey copy; `surface`: its median along the border)."""
     if surface < TEXTURED_SURFACE:
         return None
     smooth = cv2.threshold(texture, max(TEXTURED_SURFACE / 2, 0.5 * surface), 255, cv2.THRESH_BINARY_INV)[1]
@@ -307,9 +306,9 @@ def find_paper(bgr: np.ndarray) -> Paper:
     outlines: list[tuple[float, float, Paper]] = []  # (edge support, area, outline) of trusted outlines
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
     texture = texture_of(grey)
-    bright_masks = paper_masks(whiteness, texture)
-    min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     surface = float(np.median(border_of(texture)))
+    bright_masks = paper_masks(whiteness, texture, surface)
+    min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     for n, mask in enumerate(bright_masks + edge_masks(edges)):
         drawn_by_edges = n >= len(bright_masks)
         # close the text holes, then cut thin bridges to light objects nearby
