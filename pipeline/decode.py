@@ -51,7 +51,7 @@ PDF_EOF_WINDOW = 1024  # "%%EOF" must appear in the last kilobyte
 
 _EXIF_TAGS = {0x0131: "Software", 0x010F: "Make", 0x0110: "Model", 0x000B: "ProcessingSoftware",
               0x0132: "DateTime"}  # fmt: skip
-_EXIF_IFD, _DATETIME_ORIGINAL = 0x8769, 0x9003
+_EXIF_IFD, _DATETIME_ORIGINAL, _ORIENTATION = 0x8769, 0x9003, 0x0112
 _PDF_KEYS = ("Producer", "Creator", "CreationDate", "ModDate")
 _PDFIUM_PASSWORD, _PDFIUM_SECURITY = 4, 5  # FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY
 
@@ -77,9 +77,11 @@ def decode_pages(checked: CheckedFile, limits: IntakeLimits) -> DecodedDocument:
         image = _as_bgr(image)
         text = page.get("text_layer")
         dpi = page.get("dpi")
+        orientation = page.get("orientation")
         pages.append(PageImage(index=index, image=image,
                                text_layer=str(text) if text else None,
-                               dpi=float(dpi) if dpi else None))  # fmt: skip
+                               dpi=float(dpi) if dpi else None,
+                               orientation=int(orientation) if orientation in range(1, 9) else 1))  # fmt: skip
     found = header.get("metadata", {})
     metadata = {str(k): str(v)[:MAX_METADATA_CHARS] for k, v in found.items()}
     return DecodedDocument(file=checked, pages=tuple(pages), metadata=metadata)
@@ -114,10 +116,11 @@ def _decode_raster(data: bytes, kind: str, limits: IntakeLimits):
         raise CorruptFileError(f"The {label} image is truncated or damaged ({e}).") from e
     metadata = _image_metadata(image)
     try:
+        orientation = int(image.getexif().get(_ORIENTATION, 1))
         ImageOps.exif_transpose(image, in_place=True)
     except Exception:  # a broken EXIF block does not make the photo unreadable
-        pass
-    return {"metadata": metadata, "pages": [{}]}, [_to_rgb_or_grey(image)]
+        orientation = 1
+    return {"metadata": metadata, "pages": [{"orientation": orientation}]}, [_to_rgb_or_grey(image)]
 
 
 def _check_dimensions(width: int, height: int, limits: IntakeLimits, *, what: str) -> None:

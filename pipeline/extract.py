@@ -102,8 +102,9 @@ def extract_receipt(name: str, data: bytes, options: ExtractOptions,
     else:
         try:
             document = decode_pages(checked, options.intake)
+            forensics = image_forensics(document)  # measured once, on the decoded pixels, kept with the reading
             readings, legibility, metadata = read_document(document, options.reading, options.legibility)
-            metadata = {**metadata, **image_forensics(data)}  # measured once, kept with the reading
+            metadata = {**metadata, **forensics}
         except PermanentError as e:
             return ExtractResult(refused(name, sha256, e, elapsed()), None, False)
         if store is not None:

@@ -40,6 +40,7 @@ class PageImage:
     image: np.ndarray | None = field(repr=False)  # HxWx3 uint8 BGR, EXIF orientation applied
     text_layer: str | None = None  # text of a PDF page that carries one (e-ticket)
     dpi: float | None = None  # known for rendered PDF pages
+    orientation: int = 1  # the EXIF orientation that was applied to the stored pixels (1: none)
 
 
 @dataclass(frozen=True)

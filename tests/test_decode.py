@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 import signal
@@ -97,6 +98,24 @@ def test_exif_orientation_is_applied_and_metadata_read():
     assert document.metadata["Make"] == "Apple"
     assert document.metadata["Model"] == "iPhone 13"
     assert document.metadata["DateTimeOriginal"] == "2025:03:12 14:32:05"
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_each_exif_orientation_is_reported_and_can_be_undone(orientation):
+    """The page says which orientation made it upright; `as_stored` gives back the stored
+    pixels (error-level analysis needs the JPEG's own block grid)."""
+    from pipeline.fraud.editing import as_stored
+
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    stored = noise(360, 240)  # 360 wide, 240 high as stored
+    data = image_bytes(stored, "JPEG", exif=exif, quality=95)
+    (page,) = decode(data).pages
+    assert page.orientation == orientation
+    assert page.image.shape[:2] == ((240, 360) if orientation < 5 else (360, 240))
+    grey = np.asarray(Image.fromarray(page.image[:, :, ::-1]).convert("L"))
+    as_decoded = np.asarray(Image.open(io.BytesIO(data)).convert("L"))  # no orientation applied
+    assert np.array_equal(as_stored(grey, page.orientation), as_decoded)
 
 
 def test_png_text_chunks_are_metadata():

@@ -210,3 +210,29 @@ def test_image_forensics_are_measured_once_at_reading_and_reused(tmp_path):
     codes = {s.code for s in editing_signals(forged, b"")}
     assert {"error_level", "screen_photo"} <= codes
     assert not {"error_level", "screen_photo"} & {s.code for s in editing_signals(first, b"")}
+
+
+def test_forensics_are_taken_on_the_sandboxed_pixels_as_the_file_stores_them():
+    """`image_forensics` gets the decoded document, never the bytes: the same figures as a
+    decode of the file, also for a photo stored sideways with an orientation tag (the error
+    level follows the stored JPEG's block grid: measured upright, a pasted total is missed)."""
+    from pipeline.decode import decode_pages
+    from pipeline.fraud.editing import (ELA_KEY, ELA_Z, SCREEN_KEY, SCREEN_MIN_TILES, error_level, image_forensics,
+                                        screen_grid)
+    from pipeline.intake import check_file
+    from pipeline.settings import IntakeLimits
+
+    limits = IntakeLimits()
+    measured = lambda data: image_forensics(decode_pages(check_file("f", data, limits), limits))  # noqa: E731
+    edited = generate(130008, "edited").data  # a pasted total, stored sideways (orientation 6)
+    assert Image.open(io.BytesIO(edited)).getexif().get(0x0112) == 6
+    z, where = (float(v) for v in measured(edited)[ELA_KEY].split(","))
+    assert z >= ELA_Z and abs(z - error_level(edited)[0]) < 0.05 and abs(where - error_level(edited)[1]) < 0.02
+    honest = generate(100007, "photo").data  # stored sideways too
+    assert Image.open(io.BytesIO(honest)).getexif().get(0x0112) == 6
+    assert float(measured(honest)[ELA_KEY].split(",")[0]) < ELA_Z
+    screen = generate(1, "screen").data
+    tiles = float(measured(screen)[SCREEN_KEY].split(",")[0])
+    assert tiles >= SCREEN_MIN_TILES and tiles == screen_grid(screen)[0]
+    pdf = image_pdf(edited, dpi=200, producer="x", when=datetime(2026, 1, 1))
+    assert measured(pdf) == {ELA_KEY: "", SCREEN_KEY: ""}  # a PDF is not analysed

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.fraud.values import Signal
-from pipeline.values import Extraction, ReceiptFields
+from pipeline.values import DecodedDocument, Extraction, ReceiptFields
 
 IMAGE_EDITORS = re.compile(
     r"photoshop|gimp|snapseed|picsart|lightroom|affinity photo|pixelmator|paint\.net|photopea|canva|fotor|"
@@ -105,11 +105,31 @@ SCREEN_BAND, SCREEN_RADIUS, SCREEN_WINDOW = _screen_band()
 ELA_KEY, SCREEN_KEY = "forensics_ela", "forensics_screen"
 
 
-def image_forensics(data: bytes) -> dict[str, str]:
+def image_forensics(document: DecodedDocument) -> dict[str, str]:
     """The image measurements the editing signals need, made once when the file is read and
     stored with the reading (like the OCR), so that deciding or reprocessing a declaration
-    never decodes and recompresses its image again. Empty values: nothing to measure."""
-    return {ELA_KEY: _store_value(error_level(data)), SCREEN_KEY: _store_value(screen_grid(data))}
+    never decodes and recompresses its image again. Empty values: nothing to measure.
+
+    They are taken on the pixels the sandboxed decoder returned (upright, EXIF orientation
+    applied): the upload's bytes are never decoded again in the worker's own process."""
+    kind = document.file.kind
+    page = document.pages[0] if document.pages else None
+    if kind not in ("jpeg", "png") or page is None or page.image is None:
+        return {ELA_KEY: "", SCREEN_KEY: ""}
+    grey = cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY) if page.image.ndim == 3 else page.image
+    # recompression residue is measured on the pixels as stored: the JPEG's 8x8 block grid
+    # lies along the stored image's edges, not the upright one's (phones store portrait
+    # photos sideways, with an orientation tag)
+    ela = error_level_of(as_stored(grey, page.orientation)) if kind == "jpeg" else None
+    return {ELA_KEY: _store_value(ela), SCREEN_KEY: _store_value(screen_grid_of(grey))}
+
+
+def as_stored(upright: np.ndarray, orientation: int) -> np.ndarray:
+    """The pixels as the file stores them, from the upright image its EXIF orientation made."""
+    undo = {2: lambda a: a[:, ::-1], 3: lambda a: a[::-1, ::-1], 4: lambda a: a[::-1],
+            5: lambda a: a.T, 6: lambda a: np.rot90(a, 1), 7: lambda a: a[::-1, ::-1].T,
+            8: lambda a: np.rot90(a, -1)}
+    return np.ascontiguousarray(undo[orientation](upright)) if orientation in undo else upright
 
 
 def _store_value(found: tuple | None) -> str:
@@ -122,16 +142,22 @@ def _stored(metadata: dict[str, str], key: str) -> tuple[float, ...] | None:
 
 
 def screen_grid(data: bytes) -> tuple[int, int, float] | None:
-    """(tiles showing a pixel grid, tiles examined, median period of their peaks in px) for a
-    JPEG or PNG; None for other files or images smaller than a tile."""
+    """`screen_grid_of` a JPEG or PNG file's grey pixels; None for other files. Decodes the bytes
+    here: only for a reading stored before the forensics were measured with it."""
     if data[:3] != b"\xff\xd8\xff" and data[:8] != b"\x89PNG\r\n\x1a\n":
         return None
     try:
         grey = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
     except cv2.error:
         return None
+    return None if grey is None else screen_grid_of(grey)
+
+
+def screen_grid_of(grey: np.ndarray) -> tuple[int, int, float] | None:
+    """(tiles showing a pixel grid, tiles examined, median period of their peaks in px) for an
+    image's grey pixels at full resolution; None for an image smaller than a tile."""
     n = SCREEN_TILE
-    if grey is None or min(grey.shape) < n:
+    if min(grey.shape) < n:
         return None
     h, w = grey.shape
     rows, cols = (SCREEN_ROWS, SCREEN_COLS) if h >= w else (SCREEN_COLS, SCREEN_ROWS)
@@ -182,14 +208,21 @@ def photo_date_signal(extraction: Extraction) -> list[Signal]:
 
 
 def error_level(data: bytes) -> tuple[float, float] | None:
-    """(peak robust z-score of the error level among print blocks, its height as a share of the
-    image) for a JPEG; None for other files or too little print to compare."""
+    """`error_level_of` a JPEG file's grey pixels; None for other files. Decodes the bytes here:
+    only for a reading stored before the forensics were measured with it."""
     if data[:3] != b"\xff\xd8\xff":
         return None
     try:
-        img = Image.open(io.BytesIO(data)).convert("L")
+        grey = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
     except Exception:
         return None
+    return error_level_of(grey)
+
+
+def error_level_of(grey: np.ndarray) -> tuple[float, float] | None:
+    """(peak robust z-score of the error level among print blocks, its height as a share of the
+    image) for a JPEG's decoded grey pixels; None when there is too little print to compare."""
+    img = Image.fromarray(grey)
     a = np.asarray(img, np.float32)
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=ELA_QUALITY)
