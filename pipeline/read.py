@@ -36,8 +36,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  16: on granite or wood, a paper outline is trusted where the speckle ends along its sides;
 #  17: no inverted second pass in Tesseract; PP-OCR crops batched only with crops of their width;
 #  18: the shop name's line re-read when a word of it is doubtful; faint footer rows read when no date is;
-#  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole)
-READER_VERSION = "19"
+#  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole;
+#  20: a shop name missed above the first line is found past that line's letter tops and the paper's edge)
+READER_VERSION = "20"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -231,6 +232,7 @@ def row_pieces(image: np.ndarray, row: tuple[int, int, int, int]) -> list[tuple[
 
 
 ABOVE_LINES = 4.0  # line heights searched above the first line read for print it missed
+EDGE_COLUMN = 0.6  # a column at the page's side inked down this share of the rows searched is its edge
 INK = 128  # grey level under which a prepared (flattened) page is ink
 FAINT_INK = 200  # ... or faint print, as a footer's often is (the paper is flattened to white)
 FAINT_ROW = 0.25  # with it, a row of print has at least this share of the inkiest rows' ink
@@ -251,15 +253,23 @@ def print_above(image: np.ndarray, lines: tuple[Line, ...]) -> tuple[int, int, i
     if bottom - top < h // 2:
         return None
     ink = image[top:bottom] < INK
+    edge = ink.mean(axis=0) > EDGE_COLUMN  # the paper's edge, dark down most of the window
+    edge[h : max(h, ink.shape[1] - h)] = False  # (letters of a tall name may be, too)
+    ink[:, edge] = False
     rows = np.flatnonzero(ink.sum(axis=1) >= 3)
     if not len(rows):
         return None
-    # the run of inked rows nearest the first line (allowing a thin gap inside a glyph row)
+    # the run of inked rows nearest the first line (allowing a thin gap inside a glyph row);
+    # a thinner one is the tops of the first line's own letters or a speck: the next one up
+    runs: list[tuple[int, int]] = []
     end = start = rows[-1]
     for r in rows[::-1][1:]:
         if start - r > max(2, h // 5):
-            break
+            runs.append((start, end))
+            end = r
         start = r
+    runs.append((start, end))
+    start, end = next(((a, b) for a, b in runs if b - a + 1 >= 0.5 * h), runs[0])
     run_height = end - start + 1
     if not (0.5 * h <= run_height <= 3.5 * h):
         return None

@@ -378,6 +378,22 @@ def test_print_above_the_first_line_read_is_boxed():
     assert print_above(image, (Line(text="x", conf=90.0, box=(80, 30, 360, 45)),)) is None  # nothing above
 
 
+def test_print_above_looks_past_the_first_lines_letter_tops_and_the_papers_edge():
+    """PROXI CENTRE (seed 53): Tesseract boxed the street a few rows under its letters' tops, so
+    the run of ink nearest its box was those tops; and the paper's edge ran down the left side,
+    inked on every row. The name above is still found, without the edge."""
+    from pipeline.read import print_above
+    from pipeline.values import Line
+
+    image = np.full((300, 600), 255, np.uint8)
+    cv2.putText(image, "PROXI CENTRE", (150, 70), cv2.FONT_HERSHEY_DUPLEX, 1.4, 0, 3)
+    cv2.putText(image, "30 COURS MIRABEAU", (120, 140), cv2.FONT_HERSHEY_SIMPLEX, 0.9, 0, 2)
+    image[:, 2:5] = 0  # the paper's edge
+    first = Line(text="30 COURS MIRABEAU", conf=92.0, box=(120, 125, 330, 24))  # boxed under its tops
+    x, y, w, h = print_above(image, (first,))
+    assert 140 <= x <= 155 and 30 <= y <= 45 and 250 <= w <= 330 and 28 <= h <= 50, (x, y, w, h)
+
+
 def test_a_shop_name_tesseract_skips_is_read_by_the_second_engine():
     """A condensed display font on top: Tesseract's lines start at the street."""
     from rapidfuzz import fuzz
