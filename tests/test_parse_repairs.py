@@ -3,6 +3,7 @@ reading of a damaged price is right, and only one reading may fit."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -235,3 +236,78 @@ def test_a_hyphenated_number_on_a_card_or_phone_line_is_no_ticket():
     for line in ("CARTE 0001-014421", "TEL 0612-345678", "LE 04/11/25 0001-014421"):
         text = HEADER + "COUPE 20,00\nTOTAL 20,00 EUR\nCB 20,00\n" + line + "\n22/12/25 13:48"
         assert parse(text).ticket is None, line
+
+
+def placed(*words: tuple[str, int, float], y: int = 0, height: int = 28):
+    """A line read with word boxes: (text, left edge in px, confidence) each, 16 px a letter."""
+    from pipeline.values import Line, Word
+
+    ws = tuple(Word(t, conf, (x, y, 16 * len(t), height)) for t, x, conf in words)
+    right = max(w.box[0] + w.box[2] for w in ws)
+    return Line(text=" ".join(t for t, _, _ in words), conf=sum(c for _, _, c in words) / len(words),
+                box=(ws[0].box[0], y, right - ws[0].box[0], height), words=ws)
+
+
+def header_with(first, address):
+    from pipeline.parse import lines_from_text
+
+    rest = lines_from_text("75011 PARIS\nTEL: 01 16 72 30 98\nCOUPE FEMME 35,00\nTOTAL 35,00\nCB 35,00")
+    return parse_receipt([first, address, *[replace(line, box=(300, 100 + 40 * k, 400, 28))
+                                             for k, line in enumerate(rest)]])
+
+
+def test_a_letter_or_two_far_out_at_a_line_end_is_the_table_not_the_shop():
+    """`A      BELLE MECHE`, `BELLE MECHE        Le`: the table or the paper's edge read as a word
+    (photos of seed 53); the blank before it is many character heights wide."""
+    fields = header_with(placed(("A", 492, 95.0), ("BELLE", 666, 92.0), ("MECHE", 758 + 17, 34.0)),
+                         placed(("113B", 240, 90.0), ("BD", 320, 97.0), ("VICTOR", 370, 93.0),
+                                ("HUGO", 480, 91.0), ("RE", 911, 32.0), y=40))
+    assert fields.retailer.name == "BELLE MECHE"
+    assert fields.retailer.address == "113B BD VICTOR HUGO"
+    trailing = header_with(placed(("BELLE", 311, 93.0), ("MECHE", 426, 92.0), ("Le", 911, 30.0)),
+                           placed(("113B", 240, 90.0), ("BD", 320, 97.0), y=40))
+    assert trailing.retailer.name == "BELLE MECHE"
+    from pipeline.parse.text import drop_far_ends
+
+    item = placed(("PAP", 96, 20.0), ("UNE", 254, 0.0), ("KER.CHROMA", 419, 89.0), ("MASQUE", 739, 93.0),
+                  ("58,50", 1213, 90.0))
+    assert drop_far_ends(item.text, item.words) == "KER.CHROMA MASQUE 58,50"  # doubted words of the table
+
+
+def test_short_words_at_a_phrase_distance_and_far_labels_of_figures_are_kept():
+    """A chain's letter (`U CITY MARCHE`), a confident VAT code far left of its figures, and
+    a payment label far left of its amount stay."""
+    from pipeline.parse.text import drop_far_ends
+
+    chain = placed(("U", 400, 91.0), ("CITY", 432, 95.0), ("MARCHE", 512, 95.0))
+    assert drop_far_ends(chain.text, chain.words) == "U CITY MARCHE"
+    vat = placed(("A", 100, 93.0), ("20,00%", 400, 95.0), ("5,83", 700, 96.0))
+    assert drop_far_ends(vat.text, vat.words) == "A 20,00% 5,83"
+    paid = placed(("CB", 100, 40.0), ("35,00", 800, 96.0))
+    assert drop_far_ends(paid.text, paid.words) == "CB 35,00"
+    total = placed(("TOTAL", 100, 45.0), ("TTC", 190, 30.0), ("35,00", 800, 96.0))
+    assert drop_far_ends(total.text, total.words) == "TOTAL TTC 35,00"  # doubted labels, not debris
+    total = placed(("TOTAAL", 40, 3.0), ("LG", 185, 49.0), ("63,09", 693, 96.0), ("EUR", 835, 96.0))
+    assert drop_far_ends(total.text, total.words) == "TOTAAL LG 63,09 EUR"  # a currency is no word left
+    assert drop_far_ends("BELLE MECHE Le", ()) == "BELLE MECHE Le"  # no boxes (a text layer): as read
+
+
+def test_without_a_total_line_cash_less_the_change_is_due():
+    """`ESP, 200,00` then `RENDU 81,41` and no total line read (seed 17): 118,59 was due, not the
+    200,00 handed over."""
+    fields = parse("SALON ELEGANCE\n13001 MARSEILLE\nMECHES 70,00 EUR\nRITUEL FUSIO-DOSE 13,50 EUR\n"
+                   "SHAMPOING 0,00 EUR\nK ELIXIR ULTIME L'HU 29,09 EUR\n4 ARTICLE(S)\nESP, 200,00\nRENDU 81,41\n"
+                   "21/01/2025 13:50:37")
+    assert fields.total == Decimal("118.59")
+    assert fields.payment == "cash"
+
+
+def test_a_barred_zero_read_as_6_in_total_and_items_alike_yields_to_the_payment_line():
+    """`FUSIODOSE 13,06`, `TOTAL TTC 107,26€`, `CB 107,20` (seed 17): the items, misread the same
+    way, vouched for the misread total; the card line says where the zero is."""
+    fields = parse("L'AMBASSADE DE LA COIFFURE\n06000 NICE\nFUSIODOSE 13,06\nFORFAIT SHAMP COUPE BRUSH 53,50\n"
+                   "KERAST. GENESIS HOMME BAIN DE MAS 40,70\nTOTAL TTC 107,26€\nCB 107,20\n03-07-2025 09:55:00")
+    assert fields.total == Decimal("107.20")
+    assert items_of(fields)[0] == ("FUSIODOSE", "13.00")
+    honest = parse("SALON\n06000 NICE\nCOUPE 13,06\nBRUSHING 53,50\nTOTAL TTC 66,56€\nCB 66,56")
+    assert honest.total == Decimal("66.56")  # a 6 the payment line confirms stays

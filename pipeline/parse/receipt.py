@@ -102,6 +102,7 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         items_net=items_net,
         subtotal=subtotal[0] if subtotal else None,
         discounts_after=_discounts_after(lines, candidates),
+        change=change,
     )
     sums_to = (chosen[0] if chosen else None, subtotal[0] if subtotal else None)
     if chosen and found_items.signless and items_net not in sums_to:

@@ -137,12 +137,58 @@ def drop_tail_debris(raw: str, words: Sequence = ()) -> str:
     return raw[:end].rstrip() if odd or doubted else raw
 
 
+FAR_GAP = 3.0  # a blank this many character heights wide parts a line's words from a stray mark
+FAR_TOKEN = re.compile(r"^[^\W\d_]{1,2}$")  # one or two letters, no digit
+KEPT_SHORT = {"CB"}  # a payment label may stand alone at the far left of its amount
+FAR_RUN = 3  # words of debris at most, read from the table beside the paper
+CURRENCY = re.compile(r"^(?:EUR|EUROS?|€)\W*$", re.IGNORECASE)
+
+
+def drop_far_ends(raw: str, words: Sequence = ()) -> str:
+    """Cut what stands far out at either end of a line: the table beside the paper, or the
+    paper's edge, read as words (`A    BELLE MECHE`, `BELLE MECHE        Le`, `AE SEG   BALAYAGE`).
+
+    The blank must be wider than FAR_GAP character heights (words of a phrase are a fraction
+    of one apart). Cut are: a run of up to FAR_RUN words without digits that the engine
+    doubted, or a lone letter or two on a line without figures (a till prints VAT codes
+    and labels far from their amounts, confidently).
+    """
+    words = [w for w in words if w.text.strip()]
+    tokens = raw.split()
+    if len(words) < 2 or len(tokens) < 2 or not any(w.box[3] for w in words):
+        return raw
+    heights = sorted(w.box[3] for w in words if w.conf >= DEBRIS_CONF) or sorted(w.box[3] for w in words)
+    far = FAR_GAP * heights[(len(heights) - 1) // 2]
+    figures = any(ch.isdigit() for ch in raw)
+
+    def stray(run: list) -> bool:
+        if len(run) == 1 and FAR_TOKEN.match(run[0].text) and run[0].text.upper() not in KEPT_SHORT and (
+                not figures or run[0].conf < DEBRIS_CONF):
+            return True
+        return all(w.conf < DEBRIS_CONF and not any(ch.isdigit() for ch in w.text) for w in run)
+
+    gap = lambda a, b: b.box[0] - (a.box[0] + a.box[2])  # noqa: E731
+    # a label doubted far left of its amount (`TOTAAL LG      63,09 EUR`) is no debris: what is
+    # left must hold a word (a currency is none)
+    cut_left = max((n for n in range(1, min(FAR_RUN, len(words) - 1) + 1)
+                    if gap(words[n - 1], words[n]) >= far and stray(words[:n])
+                    and any(sum(ch.isalpha() for ch in w.text) >= 3 and not CURRENCY.match(w.text)
+                            for w in words[n:])), default=0)
+    if cut_left and tokens[:cut_left] == [w.text for w in words[:cut_left]]:
+        tokens, words = tokens[cut_left:], words[cut_left:]
+    cut_right = max((n for n in range(1, min(FAR_RUN, len(words) - 1) + 1)
+                     if gap(words[-n - 1], words[-n]) >= far and stray(words[-n:])), default=0)
+    if cut_right and tokens[-cut_right:] == [w.text for w in words[-cut_right:]]:
+        tokens = tokens[:-cut_right]
+    return raw if len(tokens) == len(raw.split()) else " ".join(tokens)
+
+
 def clean_lines(lines: Sequence[Line] | Iterable[Line]) -> list[TextLine]:
     """Separator lines removed; each remaining line folded and repaired once."""
     out: list[TextLine] = []
     for line in lines:
         raw = EDGE_NOISE.sub("", strip_edge_separators(line.text.strip()).strip())
-        raw = drop_tail_debris(raw, line.words)
+        raw = drop_far_ends(drop_tail_debris(raw, line.words), line.words)
         if is_separator(raw):
             continue
         up = fold(raw)

@@ -285,16 +285,19 @@ def choose_total(
     items_net: Decimal | None,
     subtotal: Decimal | None,
     discounts_after: dict[int, Decimal],
+    change: Decimal | None = None,
 ) -> tuple[Decimal, float, list[str]] | None:
     """The amount due, scored by label priority plus agreement with the other evidence."""
     pool = list(candidates)
+    # no total line read: with change given back, the cash handed over was more than was due
+    net = {v for v in paid if change and v + change in paid}
     for c in candidates:
         cut = discounts_after.get(c.line)
         if cut and c.value + cut > 0:
             pool.append(Candidate(c.value + cut, c.priority - 5, c.line, c.conf, "after_discount"))
     if not pool:
         for value, prio, reason in (
-            *((v, 70, "payment") for v in sorted(paid, reverse=True)),
+            *((v, 70 if not net or v in net else 65, "payment") for v in sorted(paid, reverse=True)),
             (vat_ttc, 60, "vat_ttc"),
             (items_net, 40, "items"),
             (subtotal, 40, "subtotal"),
@@ -315,9 +318,12 @@ def choose_total(
         return found
 
     # A thermal font's dotted or slashed 0 read as 6/8/9 (`81.96` for 81.90): the reading with
-    # those zeros restored competes too, but only where the other evidence vouches for it.
+    # those zeros restored competes too, but only where the other evidence vouches for it. Items
+    # misread the same way (`13,06` for 13,00) vouch for the misread total: the payment line and
+    # the card slip's amount may still vouch for the zero.
     pool += [Candidate(v, c.priority - 3, c.line, c.conf * 0.9, "zero_repaired")
-             for c in pool if not checks(c.value) for v in zero_variants(c.value) if checks(v)]
+             for c in pool if set(checks(c.value)) <= {"items"}
+             for v in zero_variants(c.value) if set(checks(v)) - set(checks(c.value))]
 
     # Any other look-alike digit (`337,10` for 337,70) only where two kinds of evidence agree on it.
     pool += [Candidate(v, c.priority - 4, c.line, c.conf * 0.85, "digit_repaired")
