@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -94,6 +95,18 @@ def test_lines_to_recheck_takes_figures_of_total_and_postal_lines():
     picks = dict(lines_to_recheck(TESSERACT, parse_receipt(TESSERACT)))
     assert picks[2] is True and picks[5] is True and picks[6] is True  # postal, total, payment
     assert 7 not in picks  # the date was read: its line is left alone
+
+
+def test_a_total_the_items_and_two_of_its_lines_agree_on_is_not_read_again():
+    """Items adding up to 39,50, `TOTAL TTC 39,50` and `CB 39,50`: nothing for PP-OCR to settle on
+    those lines; the postal code is still read again. With a single line printing it, or items
+    that do not add up, the total's lines are read again."""
+    agreed = tuple(replace(ln, text="TOTAL TTC 39,50 EUR") if i == 5 else ln for i, ln in enumerate(TESSERACT))
+    picks = dict(lines_to_recheck(agreed, parse_receipt(agreed)))
+    assert 5 not in picks and 6 not in picks and picks[2] is True
+    alone = tuple(ln for i, ln in enumerate(agreed) if i != 6)  # no payment line printing it
+    assert dict(lines_to_recheck(alone, parse_receipt(alone)))[5] is True
+    assert dict(lines_to_recheck(TESSERACT, parse_receipt(TESSERACT)))[5] is True  # 39,56: items disagree
 
 
 def test_decorative_rows_do_not_make_a_crisp_receipt_illegible():
