@@ -16,10 +16,11 @@ from difflib import SequenceMatcher
 
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
+from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "15"
+PARSER_VERSION = "16"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -161,6 +162,29 @@ def name_mended(first: str, second: str) -> str | None:
     return mended if mended != first else None
 
 
+AS_LETTERS = str.maketrans(LETTER_LOOKALIKES)
+
+
+def garbled_replaced(first: str, second: str) -> str | None:
+    """`second`, when all it changes in `first` are runs of words holding debris of a misread
+    (a lone character, a word with a figure: `SUPERE 1 1E DU PORT` for SUPERETTE DU PORT),
+    each replaced by one word of letters beginning as the run does; every other word equal."""
+    a, b = first.split(), second.split()
+    if not a or not b or any(not re.fullmatch(r"[A-Za-zÀ-ÿ'&.\-]{2,}", w) for w in b):
+        return None
+    changed = False
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        run = a[i1:i2]
+        if op != "replace" or j2 - j1 != 1 or not any(len(w) == 1 or re.search(r"\d", w) for w in run):
+            return None
+        if b[j1][:3].upper() != run[0][:3].upper().translate(AS_LETTERS):
+            return None
+        changed = True
+    return second if changed and any(w in a for w in b) else None
+
+
 def zeros_restored(first: str | None, second: str | None) -> str | None:
     """`first` with its leading zero restored, when the second reading shows the 6 or 8 it
     was read as (`646184` and `046184`; PP-OCR may drop the zero: `20831` for `620831`).
@@ -231,6 +255,11 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
           and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
           and (name := name_mended(base.retailer.name, second.retailer.name)) is not None):
         # the name's line is re-read whole when one of its words was read with doubt
+        fields = replace(fields, retailer=replace(fields.retailer, name=name))
+        conf["retailer"] = second.confidence["retailer"]
+    elif (base.retailer.name and second.retailer.name
+          and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
+          and (name := garbled_replaced(base.retailer.name, second.retailer.name)) is not None):
         fields = replace(fields, retailer=replace(fields.retailer, name=name))
         conf["retailer"] = second.confidence["retailer"]
     siret = second.retailer.siret

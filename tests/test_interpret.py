@@ -168,6 +168,35 @@ def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, m
     assert name_mended(first, second) == mended
 
 
+@pytest.mark.parametrize("first, second, replaced", [
+    ("SUPERE 1 1E DU PORT", "SUPERETTE DU PORT", "SUPERETTE DU PORT"),  # `TT` read as `1 1`
+    ("SALON 8ELLA", "SALON BELLA", "SALON BELLA"),  # a word with a figure in it
+    ("COIFFAND CO", "COFAND CO", None),  # no debris: letters only
+    ("HAIR STUDIO 13", "HAIR STUDIO", None),  # a number of the name the second reading lacks
+    ("SUPERE 1 1E DU PORT", "SUPERETTEDUPORT", None),  # the second engine glued the words
+    ("CHEZ 1 MARIE", "CHEZ JEAN MARIE", None),  # a replacement unlike what it replaces
+    ("1 2", "UN DEUX", None),  # no word in common
+])
+def test_a_name_with_debris_of_a_misread_takes_the_clear_second_reading(first, second, replaced):
+    from pipeline.interpret import garbled_replaced
+
+    assert garbled_replaced(first, second) == replaced
+
+
+def test_a_name_with_debris_is_replaced_only_by_a_clear_second_reading():
+    primary_lines = (line("SUPERE 1 1E DU PORT", 0, conf=64.0),) + TESSERACT[1:]
+    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+    box = primary_lines[0].box
+
+    def second(conf: float) -> Reading:
+        text = "SUPERETTE DU PORT"
+        return Reading("rapidocr", "1", (Line(text=text, conf=conf, box=box, words=(Word(text, conf, box),)),),
+                       variant="lines")
+
+    assert interpret((primary, second(91.0))).retailer.name == "SUPERETTE DU PORT"
+    assert interpret((primary, second(85.0))).retailer.name == "SUPERE 1 1E DU PORT"  # not clear enough
+
+
 def test_a_name_read_with_a_doubtful_word_is_read_again_and_mended_by_a_clear_second_reading():
     primary_lines = (line("NOCTBELLE", 0, conf=86.0),) + TESSERACT[1:]
     assert (0, False) in lines_to_recheck(primary_lines, parse_receipt(primary_lines))
