@@ -311,3 +311,14 @@ def test_a_barred_zero_read_as_6_in_total_and_items_alike_yields_to_the_payment_
     assert items_of(fields)[0] == ("FUSIODOSE", "13.00")
     honest = parse("SALON\n06000 NICE\nCOUPE 13,06\nBRUSHING 53,50\nTOTAL TTC 66,56€\nCB 66,56")
     assert honest.total == Decimal("66.56")  # a 6 the payment line confirms stays
+
+
+@pytest.mark.parametrize("line, name", [
+    ("BALAYAGE 110750 107,50", "BALAYAGE"),  # `1 x 107,50` read with its signs lost (seed 53)
+    ("FUSIO-DOSE BOOSTER 25500 25,50", "FUSIO-DOSE BOOSTER"),
+    ("ROULEAU PEINTURE 180 12,90", "ROULEAU PEINTURE 180"),  # a number of the name
+    ("PACK 250 2,50", "PACK 250"),  # the price's digits and no more: may be the name's
+])
+def test_a_garbled_echo_of_the_price_is_cut_from_the_name(line, name):
+    fields = parse(HEADER + line + "\nTOTAL " + line.rsplit(" ", 1)[1] + FOOTER)
+    assert [i.name for i in fields.items] == [name]

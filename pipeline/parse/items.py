@@ -263,10 +263,22 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
         if glued and int(glued["q"]) > 1 and int(glued["q"]) * Decimal(glued["u"]) / 100 == value:
             quantity = Decimal(glued["q"])
             name = line.raw[name_start : glued.start()]
-    name = _clean_name(name)
+    name = price_echo_cut(_clean_name(name), price.value)
     if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
         return None
     return Item(name=name, quantity=quantity, price=value, underlined=line.underlined)
+
+
+def price_echo_cut(name: str, price: Decimal) -> str:
+    """`name` without a last word of figures that holds the price's own digits and more
+    (`BALAYAGE 110750` before 107,50: a `1 x 107,50` whose signs were lost). A number that is
+    part of the name does not hold its price (`ROULEAU PEINTURE 180`)."""
+    head, _, last = name.rpartition(" ")
+    digits = re.sub(r"[.,]", "", last)
+    cents = f"{price:.2f}".replace(".", "")
+    if head and digits.isdigit() and len(digits) > len(cents) and cents in digits:
+        return head.rstrip(" .,-")
+    return name
 
 
 # Digits Tesseract takes for one another on till fonts (`11,00` read `11,60`).
