@@ -322,3 +322,35 @@ def test_a_barred_zero_read_as_6_in_total_and_items_alike_yields_to_the_payment_
 def test_a_garbled_echo_of_the_price_is_cut_from_the_name(line, name):
     fields = parse(HEADER + line + "\nTOTAL " + line.rsplit(" ", 1)[1] + FOOTER)
     assert [i.name for i in fields.items] == [name]
+
+
+def quantities(fields) -> list[tuple[str, str]]:
+    return [(i.name, f"{i.quantity:g}") for i in fields.items]
+
+
+def test_the_till_s_article_count_settles_a_quantity_line_that_could_not_be_read():
+    """`COCA 50CL 7,40` over `SR 3570` (`2 x 3,70` garbled) and `3 ARTICLES` (seed 53): 2 cokes."""
+    fields = parse(HEADER + "CAFE 1,50 EUR\nCOCA 50CL 7,40 EUR\nSR 3570\n3 ARTICLES\nTOT TTC 8,90€\nCB SANS CONTACT 8,90"
+                   + FOOTER)
+    assert quantities(fields) == [("CAFE", "1"), ("COCA 50CL", "2")]
+    unit = parse(HEADER + "LIQUIDE VAISSELLE 15,54 B\n5 X 2,5¢\nJAMBON BLANC 4TR 3,69 A\nNB ARTICLES : 7\n"
+                 "TOTAL 19,23€" + FOOTER)
+    assert quantities(unit)[0] == ("LIQUIDE VAISSELLE", "6")  # 15,54 is 6 x 2,59: the 5 was misread
+
+
+def test_several_unread_quantity_lines_are_settled_by_the_count_and_the_figures_they_open_with():
+    """Three garbled lines and `18 ARTICLE(S)`: several splits add up, the one each line opens with
+    is taken; a weighed article counts once."""
+    fields = parse(HEADER + "VIN ROUGE COTES DU RHONE 45,00 B\n6:x 7;58\nBEURRE DOUX 250G 2,70 A\n"
+                   "PATES FUSILLI 500G 3,18 A\n2% 1709\nCLEMENTINES 7,67 A\n2,262 kg x 3,39 €/kg\n"
+                   "SAC CABAS 1,60 B\n2:X 9,00\n12 ARTICLE(S)\nTOTAL TTC 60,15€" + FOOTER)
+    assert [q for _, q in quantities(fields)] == ["6", "1", "2", "2.262", "2"]
+
+
+def test_an_article_count_that_leaves_no_single_answer_changes_nothing():
+    ambiguous = parse(HEADER + "VIN 45,00\nSR ;58\nPATES 3,18\nSR 09\n5 ARTICLES\nTOTAL 48,18€" + FOOTER)
+    assert [q for _, q in quantities(ambiguous)] == ["1", "1"]  # 2 and 3, or 3 and 2: no line says which
+    indivisible = parse(HEADER + "VIN 45,01\nSR 3570\n3 ARTICLES\nTOTAL 45,01€" + FOOTER)
+    assert [q for _, q in quantities(indivisible)] == ["1"]  # 45,01 is no whole number of cents times 3
+    settled = parse(HEADER + "CAFE 1,50\nCOCA 7,40\n2 ARTICLES\nTOTAL 8,90€" + FOOTER)
+    assert [q for _, q in quantities(settled)] == ["1", "1"]  # nothing unread: nothing to settle

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import product
 
 from pipeline.parse import labels as L
 from pipeline.parse.amounts import CENT, AmountMatch, find_amounts
@@ -59,6 +60,9 @@ class ItemsResult:
     # the items with each line total that disagrees with its printed `quantity x unit price`
     # replaced by that product (`2*5,00 10,66`: one of the two was misread); None when all agree
     multiplied: tuple[Item, ...] | None = None
+    # items followed by a quantity line that could not be read (`SR 3570`, `5 X 2,5¢`), each with
+    # the count its line opens with (None if none): `items_counted` may settle them
+    unsettled: tuple[tuple[int, int | None], ...] = ()
 
 
 def _q(text: str) -> Decimal:
@@ -156,6 +160,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     signless: list[tuple[int, Item, Decimal]] = []
     just_priced = False  # the line before was an item's
     products: dict[int, Decimal] = {}  # item index -> its printed quantity times unit price
+    unsettled: list[tuple[int, int | None]] = []
     for line in lines[start:end]:
         after_item, just_priced = just_priced, False
         qty = _qty_line(line)
@@ -174,6 +179,8 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
                 last = items[-1]
                 items[-1] = Item(f"{last.name} {int(last.price // 1000)}", q, price, last.underlined or line.underlined)
+            elif after_item and items[-1].quantity == ONE:
+                unsettled.append((len(items) - 1, _lead_count(line)))  # `5 X 2,5¢` under 15,54
             continue
         if _is_info(line) and not L.DISCOUNT.search(line.labels):
             pending = None
@@ -185,6 +192,9 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
                 continue
         got = _price(line)
+        if after_item and items[-1].quantity == 1 and got is None and _garbled_count_line(line):
+            unsettled.append((len(items) - 1, _lead_count(line)))  # `6:x 7;58`, `SR 3570`
+            continue
         if got is None:
             amounts = find_amounts(line.digits)
             plain = _letters(line.raw) >= 3 and not amounts
@@ -220,7 +230,59 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     multiplied = None
     if any(items[k].price != v for k, v in products.items() if k < len(items)):
         multiplied = tuple(replace(it, price=products.get(k, it.price)) for k, it in enumerate(items))
-    return ItemsResult(tuple(items), discounts, round(conf, 3), alternative, multiplied)
+    return ItemsResult(tuple(items), discounts, round(conf, 3), alternative, multiplied,
+                       tuple((k, c) for k, c in unsettled if k < len(items)))
+
+
+def _garbled_count_line(line: TextLine) -> bool:
+    """A line of figures with two letters at most, no amount read: a `2 x 3,70` garbled."""
+    return sum(ch.isdigit() for ch in line.digits) >= 2 and _letters(re.sub(r"[xX×]", "", line.raw)) <= 2
+
+
+def _lead_count(line: TextLine) -> int | None:
+    m = re.match(r"\s*(\d{1,2})(?!\d)", line.digits)
+    return int(m.group(1)) if m else None
+
+
+ARTICLE_COUNT = re.compile(
+    r"^\s*(?:NB\.?\s*(?:D\W?\s*)?ART(?:ICLES?|\.)?(?:\(S\))?|NOMBRE\s+D\W?\s*ARTICLES?)\s*:?\s*(\d{1,3})\b"
+    r"|^\s*(\d{1,3})\s*ART(?:ICLES?)?\b")
+MAX_UNSETTLED = 4
+
+
+def article_count(lines: list[TextLine]) -> int | None:
+    """The number of articles the till printed (`17 ARTICLES`, `NB ARTICLES : 4`), if one line says so."""
+    found = {int(m.group(1) or m.group(2)) for line in lines
+             if (m := ARTICLE_COUNT.match(line.digits) or ARTICLE_COUNT.match(line.labels))}
+    return found.pop() if len(found) == 1 else None
+
+
+def items_counted(items: tuple[Item, ...], unsettled: tuple[tuple[int, int | None], ...],
+                  count: int | None) -> tuple[Item, ...] | None:
+    """The items with the quantities of their unreadable quantity lines settled by the till's
+    article count (a weighed article counts once): the one set of counts that makes it up,
+    each a whole number of cents apart, preferring the counts the lines open with when
+    several do. None when nothing is settled."""
+    if not count or not unsettled or len(unsettled) > MAX_UNSETTLED:
+        return None
+    counted = sum(int(i.quantity) if i.quantity == i.quantity.to_integral_value() else 1 for i in items)
+    missing = count - counted
+    if missing <= 0:
+        return None
+    choices = []
+    for k, _ in unsettled:
+        price = items[k].price
+        choices.append([q for q in range(2, min(MAX_GARBLED_QTY, missing + 1) + 1)
+                        if (price / q) == (price / q).quantize(CENT)])
+    fits = [combo for combo in product(*choices) if sum(q - 1 for q in combo) == missing]
+    if len(fits) > 1:
+        fits = [c for c in fits if all(q == lead for q, (_, lead) in zip(c, unsettled))]
+    if len(fits) != 1:
+        return None
+    out = list(items)
+    for q, (k, _) in zip(fits[0], unsettled):
+        out[k] = replace(out[k], quantity=Decimal(q))
+    return tuple(out)
 
 
 def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) -> Item | None:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from pipeline.parse import labels as L
 from pipeline.parse import totals as T
 from pipeline.parse.dates import pick_date, pick_time
-from pipeline.parse.items import parse_items, reconcile_prices, recover_items, split_thousands
+from pipeline.parse.items import (article_count, items_counted, parse_items, reconcile_prices, recover_items,
+                                   split_thousands)
 from pipeline.parse.markers import is_card_slip, is_duplicata
 from pipeline.parse.retailer import parse_retailer
 from pipeline.parse.text import TextLine, clean_lines
@@ -73,6 +74,9 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
 
     end = _item_zone_end(lines)
     found_items = parse_items(lines, 0, end)
+    counted = items_counted(found_items.items, found_items.unsettled, article_count(lines))
+    if counted is not None:  # `COCA 50CL 7,40` over `SR 3570`, and `3 ARTICLES`
+        found_items = replace(found_items, items=counted)
     if found_items.items:
         conf["items"] = found_items.conf
 
