@@ -354,3 +354,4 @@ def test_an_article_count_that_leaves_no_single_answer_changes_nothing():
     assert [q for _, q in quantities(indivisible)] == ["1"]  # 45,01 is no whole number of cents times 3
     settled = parse(HEADER + "CAFE 1,50\nCOCA 7,40\n2 ARTICLES\nTOTAL 8,90€" + FOOTER)
     assert [q for _, q in quantities(settled)] == ["1", "1"]  # nothing unread: nothing to settle
+

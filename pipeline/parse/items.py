@@ -7,6 +7,7 @@ and discount lines (negative, or labelled REMISE...), which are returned apart.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -248,6 +249,7 @@ ARTICLE_COUNT = re.compile(
     r"^\s*(?:NB\.?\s*(?:D\W?\s*)?ART(?:ICLES?|\.)?(?:\(S\))?|NOMBRE\s+D\W?\s*ARTICLES?)\s*:?\s*(\d{1,3})\b"
     r"|^\s*(\d{1,3})\s*ART(?:ICLES?)?\b")
 MAX_UNSETTLED = 4
+MAX_SPLITS = 20_000  # sets of counts tried at most
 
 
 def article_count(lines: list[TextLine]) -> int | None:
@@ -274,6 +276,8 @@ def items_counted(items: tuple[Item, ...], unsettled: tuple[tuple[int, int | Non
         price = items[k].price
         choices.append([q for q in range(2, min(MAX_GARBLED_QTY, missing + 1) + 1)
                         if (price / q) == (price / q).quantize(CENT)])
+    if math.prod(len(c) for c in choices) > MAX_SPLITS:
+        return None  # a count misread into the hundreds: too many ways, none to trust
     fits = [combo for combo in product(*choices) if sum(q - 1 for q in combo) == missing]
     if len(fits) > 1:
         fits = [c for c in fits if all(q == lead for q, (_, lead) in zip(c, unsettled))]
