@@ -74,6 +74,8 @@ def test_find_dates(text, expected):
         ("0006 002 000027 26/01/2017 08:21:05", ["08:21"]),
         ("l4:3O", ["14:30"]),
         ("14H3O", ["14:30"]),
+        ("12 janvier 2026 à 14h0&", ["14:08"]),  # an 8 read as & (seed 17)
+        ("COIFF & CO 12 RUE", []),  # an ampersand of a name is no figure
         ("29/07/2024 T6:18:34", ["16:18"]),  # a serif 1 read as T
         ("PORT6:18", ["06:18"]),  # a T ending a word stays a letter
         ("14.32", []),  # a dot time only next to a date

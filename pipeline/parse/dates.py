@@ -153,12 +153,12 @@ def find_dates(s: str) -> list[date]:
 
 
 def _repair_time_digits(s: str) -> str:
-    # `14H3O`, `l4:32`: repair look-alikes around an H or a colon between digits;
+    # `14H3O`, `l4:32`, `14h0&`: repair look-alikes around an H or a colon between digits;
     # `T6:18:34`: a serif 1 read as T before an hour's second digit
     s = re.sub(r"(?<![A-Z])T(?=[0-9]\s?[H:]\s?[0-9]{2}\b)", "1", s)
     return re.sub(
-        r"(?<![A-Z])[0-9OIL]{1,2}\s?[H:]\s?[0-9OIL]{2}",  # not the O ending `HEURO : 17:14`
-        lambda m: m.group().replace("O", "0").replace("I", "1").replace("L", "1"),
+        r"(?<![A-Z])[0-9OIL]{1,2}\s?[H:]\s?[0-9OIL&]{2}",  # not the O ending `HEURO : 17:14`
+        lambda m: m.group().replace("O", "0").replace("I", "1").replace("L", "1").replace("&", "8"),
         s,
     )
 
