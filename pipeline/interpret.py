@@ -253,13 +253,9 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         conf["retailer"] = second.confidence.get("retailer", 0.5)
     elif (base.retailer.name and second.retailer.name
           and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
-          and (name := name_mended(base.retailer.name, second.retailer.name)) is not None):
+          and (name := name_mended(base.retailer.name, second.retailer.name)
+                   or garbled_replaced(base.retailer.name, second.retailer.name)) is not None):
         # the name's line is re-read whole when one of its words was read with doubt
-        fields = replace(fields, retailer=replace(fields.retailer, name=name))
-        conf["retailer"] = second.confidence["retailer"]
-    elif (base.retailer.name and second.retailer.name
-          and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
-          and (name := garbled_replaced(base.retailer.name, second.retailer.name)) is not None):
         fields = replace(fields, retailer=replace(fields.retailer, name=name))
         conf["retailer"] = second.confidence["retailer"]
     siret = second.retailer.siret

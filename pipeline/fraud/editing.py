@@ -222,10 +222,9 @@ def error_level(data: bytes) -> tuple[float, float] | None:
 def error_level_of(grey: np.ndarray) -> tuple[float, float] | None:
     """(peak robust z-score of the error level among print blocks, its height as a share of the
     image) for a JPEG's decoded grey pixels; None when there is too little print to compare."""
-    img = Image.fromarray(grey)
-    a = np.asarray(img, np.float32)
+    a = grey.astype(np.float32)
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=ELA_QUALITY)
+    Image.fromarray(grey).save(buf, "JPEG", quality=ELA_QUALITY)
     diff = np.abs(a - np.asarray(Image.open(buf), np.float32))
     b = ELA_BLOCK
     hb, wb = a.shape[0] // b, a.shape[1] // b
