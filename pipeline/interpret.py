@@ -20,7 +20,7 @@ from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.second_opinion import is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "19"
+PARSER_VERSION = "20"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -185,23 +185,41 @@ def garbled_replaced(first: str, second: str) -> str | None:
     return second if changed and any(w in a for w in b) else None
 
 
-def zeros_restored(first: str | None, second: str | None) -> str | None:
+def zeros_restored(first: str | None, second: str | None, elsewhere: int = 0) -> str | None:
     """`first` with its leading zero restored, when the second reading shows the 6 or 8 it
     was read as (`646184` and `046184`; PP-OCR may drop the zero: `20831` for `620831`).
     Ticket numbers are zero-padded; elsewhere in them (`F2026`, `081622`) PP-OCR read a 6
-    as 0 as often as the reverse, on the generated corpus."""
+    as 0 as often as the reverse, on the generated corpus: a zero inside is restored when
+    the second reading restores two (a barred-zero font), or one where it restored
+    `elsewhere` zeros on the receipt's other lines (postal code, SIRET, prices)."""
     if not first or not second or first == second:
         return None
     if len(second) == len(first) - 1 and first[0] in "68" and first[1:] == second:
         return "0" + second
     if len(first) == len(second) and first[0] in "68" and second[0] == "0" and first[1:] == second[1:]:
         return second
-    if zeros_misread(first, second) >= BARRED_ZEROS:
+    if (here := zeros_misread(first, second)) >= BARRED_ZEROS or (here and elsewhere >= BARRED_ZEROS):
         return second  # a font whose zeros are barred (θ): Tesseract reads them all as 6 or 8
     return None
 
 
 BARRED_ZEROS = 2  # zeros the second reading restores throughout a number, for a font's sake
+
+
+def zeros_elsewhere(primary: tuple[Line, ...], corrections: tuple[Line, ...], ticket: str | None) -> int:
+    """Zeros the second reading restored (read as 6 or 8 by the first) on the re-read lines
+    that do not hold the ticket number: the font's evidence for the ticket's own."""
+    by_box = {line.box: line for line in primary}
+    count = 0
+    for c in corrections:
+        line = by_box.get(c.box)
+        if line is None or not c.words or (ticket and ticket in line.text):
+            continue
+        x0, _, w, _ = c.words[0].box
+        replaced = " ".join(word.text for word in line.words
+                            if word.box[0] + word.box[2] > x0 and word.box[0] < x0 + w)
+        count += zeros_misread(re.sub(r"\D", "", replaced), re.sub(r"\D", "", c.text))
+    return count
 
 
 def zeros_misread(first: str, second: str) -> int:
@@ -233,15 +251,17 @@ def bis_restored(first: str | None, second: str | None) -> str | None:
     return None
 
 
-def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
+def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0) -> ReceiptFields:
     """Base fields, with the second engine's shop name (when the first missed or doubted it),
-    date (when the first found none), ticket zeros, total, postal code and (when they add up) items."""
+    date (when the first found none), ticket zeros, total, postal code and (when they add up) items.
+    `zeros`: the zeros the second reading restored on lines other than the ticket's."""
     fields = base
     conf = dict(base.confidence)
     places = postcodes.table()
     if same_code_misread(base.retailer.postal_code, second.retailer.postal_code) and (
             places.exists(second.retailer.postal_code) or not places.exists(base.retailer.postal_code or "")):
-        code, city = places.repair(second.retailer.postal_code, fields.retailer.city)  # the city checked again
+        # the city checked again, or read after the code the second engine found (`5900€ LILLE`)
+        code, city = places.repair(second.retailer.postal_code, fields.retailer.city or second.retailer.city)
         fields = replace(fields, retailer=replace(fields.retailer, postal_code=code, city=city))
         conf["postal_code"] = second.confidence.get("postal_code", conf.get("postal_code", 0.5))
     if second.retailer.name and (base.retailer.name is None or (
@@ -273,7 +293,7 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields) -> ReceiptFields:
         conf["date"] = second.confidence.get("date", 0.5)
         if base.time is None and second.time is not None:
             conf["time"] = second.confidence.get("time", 0.5)
-    if (ticket := zeros_restored(base.ticket, second.ticket)) is not None:
+    if (ticket := zeros_restored(base.ticket, second.ticket, zeros)) is not None:
         fields = replace(fields, ticket=ticket)
     if second.total is not None and second.total != base.total:
         # The second engine reads totals better; Tesseract's total stays only when it is
@@ -307,7 +327,8 @@ def interpret(readings: tuple[Reading, ...]) -> ReceiptFields:
     if corrected:
         merged = tuple(line for page in sorted(primary)
                        for line in merge_lines(tuple(primary[page]), corrected.get(page, ())))
-        fields = prefer_second(fields, parse_receipt(merged))
+        zeros = sum(zeros_elsewhere(tuple(primary[page]), corrected.get(page, ()), fields.ticket) for page in primary)
+        fields = prefer_second(fields, parse_receipt(merged), zeros)
     if any(r.engine == "text-layer" for r in readings):
         fields = replace(fields, markers=tuple(dict.fromkeys((*fields.markers, "e_ticket"))))
     return fields

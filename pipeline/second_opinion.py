@@ -9,8 +9,9 @@ total or payment lines already agree on it. Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
 lines when the items do not add up to the total, the ticket number's line when it
-starts with a digit a padding zero is misread as, and the shop name's line when one of
-its words was read with doubt. Lines a participant underlined are always re-read whole:
+starts with a digit a padding zero is misread as (or holds one where the SIRET or the
+postal code show the font's zeros misread), the SIRET's line when it fails its check
+keys, and the shop name's line when one of its words was read with doubt. Lines a participant underlined are always re-read whole:
 the pen runs through their letters.
 """
 
@@ -21,11 +22,16 @@ from decimal import Decimal
 
 from rapidfuzz import fuzz
 
+from pipeline.parse import postcodes
+from pipeline.parse.retailer import luhn_ok
 from pipeline.parse.text import fold
 from pipeline.values import Line, ReceiptFields
 
 TOTAL_LABELS = re.compile(r"TOTAL|TOT\b|PAYER|MONTANT|NET\b|TTC|\bDU\b|CB\b|CARTE|ESPECES|CHEQUE|PERCU|RENDU")
-POSTAL = re.compile(r"\b\d[\dOILSB]{4}\b")
+# a postal code, or what is left of one: letters or a € for some digits, a character too many
+# (`0GC000 NICE`, `5900€ LILLE`): the parser finds no code there, PP-OCR may
+POSTAL = re.compile(r"(?<![\w€])\d[\dOILSBGCDQ€]{4,5}(?![\w€])")
+POSTAL_DIGITS = 3  # of them, at least
 DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}")
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
@@ -59,7 +65,8 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     whole: set[int] = set()
     figures: set[int] = set()
 
-    postal = [i for i in range(min(header, len(lines))) if POSTAL.search(folded[i])]
+    postal = [i for i in range(min(header, len(lines)))
+              if any(sum(c.isdigit() for c in m) >= POSTAL_DIGITS for m in POSTAL.findall(folded[i]))]
     figures.update(postal[:MAX_POSTAL_LINES])
     totals = [i for i, t in enumerate(folded) if TOTAL_LABELS.search(t) and re.search(r"\d", t)]
     if not total_confirmed([lines[i] for i in totals], fields):
@@ -77,9 +84,14 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
         # `278 AV.`: the B of 27B (bis) is read as an 8; PP-OCR tells them apart
         figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])
-    if fields.ticket and ZERO_LOOKALIKES.match(fields.ticket):
-        # `046184` read `646184`: a padding zero read as 6 or 8 (only the leading one is acted on)
+    if fields.ticket and (ZERO_LOOKALIKES.match(fields.ticket) or (
+            ZERO_LOOKALIKES.search(fields.ticket) and zeros_in_doubt(lines, fields))):
+        # `046184` read `646184`: a padding zero read as 6 or 8; `56884` for 56804 in a font
+        # whose zeros the SIRET or postal code show misread
         figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])
+    if fields.retailer.siret and not luhn_ok(fields.retailer.siret):
+        # `26127103600006`: misread digits the parser could not repair from the check keys
+        figures.update([i for i, line in enumerate(lines) if fields.retailer.siret in digits_of(line.text)][:1])
     if (fields.items or fields.total is not None) and not items_agree(fields):
         # the items end at the first total line below a price (`PLACE DU MARCHE` is no `MONTANT DU`)
         first_price = next((i for i, t in enumerate(folded) if PRICE_AT_END.search(t)), 0)
@@ -87,6 +99,31 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         item_lines = [i for i in range(header // 2, end) if PRICE_AT_END.search(folded[i])]
         figures.update(item_lines[:MAX_ITEM_LINES])
     return sorted({i: i not in whole for i in whole | figures}.items())
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def zeros_in_doubt(lines: tuple[Line, ...], fields: ReceiptFields) -> bool:
+    """The print shows a font whose zeros Tesseract reads as 6, 8 or 9: the SIRET passed
+    its check keys only with such digits read as 0 (`845696707 66957`), or the postal
+    code is no place while the same code with zeros is (`67666` for 67000)."""
+    siret = fields.retailer.siret
+    if siret and luhn_ok(siret):
+        for line in lines:
+            for run in re.findall(r"\d{14}", digits_of(line.text)):
+                if run != siret and all(a == b or (b == "0" and a in "689") for a, b in zip(run, siret)):
+                    return True
+    code = fields.retailer.postal_code
+    if code and len(code) == 5 and re.search(r"[689]", code[2:]):
+        places = postcodes.table()
+        if not places.exists(code):
+            head, tail = code[:2], code[2:]
+            return any(places.exists(head + "".join("0" if (k >> j) & 1 and ch in "689" else ch
+                                                    for j, ch in enumerate(tail)))
+                       for k in range(1, 8))
+    return False
 
 
 def total_confirmed(total_lines: list[Line], fields: ReceiptFields) -> bool:

@@ -272,6 +272,44 @@ def test_ticket_with_zero_look_alikes_is_read_again_and_restored():
     assert both.ticket == "046184"
 
 
+def test_a_zero_inside_a_ticket_is_restored_where_the_font_shows_its_zeros_misread():
+    """`Ticket: 56884` for 56804: PP-OCR alone reads a 6 as 0 as often as the reverse, but
+    here it also restored the zeros of the postal code and SIRET Tesseract read as 6."""
+    lines = (line("BELLE MECHE", 0), line("84B BOULEVARD GAMBETTA", 40), line("67666 STRASBOURG", 80),
+             line("N° SIRET 845696707 66957", 120), line("SOIN PROFOND 17,00", 160),
+             line("MONTANT DU 17,00", 200), line("CB 17,00", 240), line("21.10.25 9:39", 280),
+             line("Ticket: 56884", 320))
+    fields = parse_receipt(lines)
+    assert fields.retailer.siret == "84569670700957" and fields.ticket == "56884"
+    def picked(postal: str, siret: str) -> bool:
+        these = lines[:2] + (line(postal, 80), line(siret, 120)) + lines[4:]
+        return dict(lines_to_recheck(these, parse_receipt(these))).get(8) is True
+
+    assert picked("67666 STRASBOURG", "N° SIRET 845696707 66957")
+    assert picked("67000 STRASBOURG", "N° SIRET 845696707 66957")  # the SIRET passed its keys only so
+    assert picked("67666 STRASBOURG", "N° SIRET 845696707 00957")  # 67666 is no place, 67000 is
+    assert not picked("67000 STRASBOURG", "N° SIRET 845696707 00957")  # no sign of the font: not read
+
+    def fixed(*pairs: tuple[int, str]) -> Reading:
+        return Reading("rapidocr", "1", tuple(Line(text=t, conf=99.0, box=lines[i].box,
+                                                   words=(Word(t, 99.0, digit_span(lines[i])),)) for i, t in pairs),
+                       variant="lines")
+
+    first = Reading("tesseract", "5", lines, variant="psm6")
+    assert interpret((first, fixed((2, "67000"), (8, "56804")))).ticket == "56804"
+    assert interpret((first, fixed((8, "56804")))).ticket == "56884"  # one zero, no other sign: kept
+    assert interpret((first, fixed((2, "67100"), (8, "56804")))).ticket == "56884"  # not a zero's misread
+
+
+def test_a_siret_failing_its_keys_is_read_again_even_unspaced():
+    lines = TESSERACT[:2] + (line("SIRET : 26127103600006", 60),) + TESSERACT[2:]
+    fields = parse_receipt(lines)
+    assert fields.retailer.siret == "26127103600006"
+    assert dict(lines_to_recheck(lines, fields)).get(2) is True
+    valid = TESSERACT[:2] + (line("SIRET : 26127193600906", 60),) + TESSERACT[2:]
+    assert 2 not in dict(lines_to_recheck(valid, parse_receipt(valid)))
+
+
 def test_item_zone_of_the_recheck_starts_below_an_address_saying_du():
     """`130 PLACE DU MARCHE` matched the `MONTANT DU` label: the item lines were never read again."""
     lines = (line("COIFF'AND CO", 0), line("130 PLACE DU MARCHE", 40), line("69003 LYON", 80),

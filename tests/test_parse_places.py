@@ -56,6 +56,43 @@ def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
     assert fields.confidence["postal_code"] < 0.95  # a repaired code is a little less sure
 
 
+@pytest.mark.parametrize("printed, place", [
+    ("0GC000 NICE", ("06000", "NICE")),  # letters for a barred 0 and a 6, one character too many
+    ("5900€ LILLE", ("59000", "LILLE")),  # the last 0 read as a euro sign
+    ("OC00O NICE", ("06000", "NICE")),  # PP-OCR's reading of the same line
+    ("0GC000 PARIS", (None, None)),  # no code those letters make serves PARIS
+    ("OOOOO PARIS", (None, None)),  # too few digits read: the city alone would be choosing
+    ("S9OCB LILLE", (None, None)),
+])
+def test_a_postal_code_read_with_letters_is_found_by_its_city(printed, place):
+    r = parse_receipt(lines_from_text(f"STUDIO BOUCLES\n120 BIS RUE PASTEUR\n{printed}\nTEL 03 45 19 31 05")).retailer
+    assert (r.postal_code, r.city) == place
+
+
+def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
+    from pipeline.interpret import interpret
+    from pipeline.second_opinion import digit_span, lines_to_recheck
+    from pipeline.values import Line, Reading, Word
+
+    def line(text: str, y: int) -> Line:
+        words, x = [], 10
+        for token in text.split():
+            words.append(Word(token, 90.0, (x, y, 14 * len(token), 26)))
+            x += 14 * len(token) + 14
+        return Line(text=text, conf=90.0, box=(10, y, x - 24, 26), words=tuple(words))
+
+    lines = (line("STUDIO BOUCLES", 0), line("120 BIS RUE PASTEUR", 40), line("5900€ LIILE", 80),
+             line("SOIN FUSIO-DOSE 15,50", 120), line("TOTAL 15,50", 160), line("CB 15,50", 200),
+             line("05/06/2024 15:19", 240))
+    first = Reading("tesseract", "5", lines, variant="psm6")
+    assert interpret((first,)).retailer.postal_code is None
+    # a code with a euro sign for a digit, beside a city misread too: only a re-read finds it
+    assert dict(lines_to_recheck(lines, interpret((first,)))).get(2) is True
+    fix = Line(text="59000", conf=99.0, box=lines[2].box, words=(Word("59000", 99.0, digit_span(lines[2])),))
+    r = interpret((first, Reading("rapidocr", "1", (fix,), variant="lines"))).retailer
+    assert (r.postal_code, r.city) == ("59000", "LIILE")  # the city printed after it, as read
+
+
 @pytest.mark.parametrize("raw, name", [
     ("LES CISEAUX D OR", "LES CISEAUX D'OR"),  # the elision's apostrophe lost
     ("L ESPACE K", "L'ESPACE K"),

@@ -458,11 +458,20 @@ def test_siren_is_not_a_siret():
         # two single repairs pass the key (00416, 60410): establishments are numbered from 00010 up
         ("Siret 305 631 848 60416", "", "30563184800416"),
         ("SIRET : 84038429190935", "", "84038429100935"),
+        # a 6 read as 0 on both lines: the VAT number's key (53 is 884456328's) picks the digit
+        ("Siret 884 450 328 00340", "TVA INTRA : FR53884450328", "88445632800340"),
+        ("Siret 884 450 328 00340", "TVA INTRA : FR00884450328", "88445032800340"),  # no SIREN fits: as read
     ],
 )
 def test_a_siret_with_misread_zeros_is_repaired_by_its_check_keys(printed, extra, expected):
     r = parse_receipt(lines_from_text(f"SHOP\n{printed}\n{extra}")).retailer
     assert r.siret == expected
+
+
+def test_a_siret_whose_label_was_misread_is_no_phone_number_for_the_digits_inside_it():
+    """`rire 50205578300992`: `0205578300` inside it reads like a phone number."""
+    text = "GRAIN DE BEAUTE\n31000 TOULOUSE\nrire 50205578300992\nTel : 05.16.88.04.93"
+    assert parse_receipt(lines_from_text(text)).retailer.siret == "50205578300992"
 
 
 def test_a_siret_that_no_zero_reading_can_fix_is_kept_as_read():

@@ -42,7 +42,7 @@ SIRET_LOOKALIKES = {"O": "06", "D": "0", "C": "06", "Q": "0", "G": "6", "S": "5"
                     "I": "1", "L": "1", "Z": "2", "T": "7"}
 SIRET_AFTER_LABEL = re.compile(r"(S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*)([\dODCQGSBILZT][\dODCQGSBILZT .]{12,22}[\dODCQGSBILZT])")
 SIRET_GROUPED = re.compile(r"(?<!\d)(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
-PHONE = re.compile(r"(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}")
+PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")  # not inside a longer number (a SIRET)
 
 NOT_NAME = re.compile(
     r"BIENVENUE|WELCOME|MERCI|\bTEL\b|\bTEL\.|\bFAX\b|WWW|HTTP|@|\.FR\b|\.COM\b|SIRET|SIREN|\bRCS\b"
@@ -108,14 +108,37 @@ ZERO_LOOKALIKES = "689"  # a thermal font's dotted or slashed 0 is read as 6, 8 
 MAX_REPAIRS = 5
 
 
+def vat_key(siren: str) -> int:
+    """The key of the intra-community VAT number built on `siren` (FR kk nnnnnnnnn)."""
+    return (12 + 3 * (int(siren) % 97)) % 97
+
+
 def vat_siren(lines: list[TextLine]) -> str | None:
     """The SIREN inside an intra-community VAT number whose key checks (FR kk nnnnnnnnn)."""
     for line in lines:
         for m in VAT_NUMBER.finditer(line.digits):
             siren = re.sub(r"\D", "", m["siren"])
-            if int(m["key"]) == (12 + 3 * (int(siren) % 97)) % 97 and luhn_ok(siren):
+            if int(m["key"]) == vat_key(siren) and luhn_ok(siren):
                 return siren
     return None
+
+
+def vat_keys(lines: list[TextLine]) -> set[int]:
+    """The keys printed in VAT numbers whose SIREN was misread (neither key nor Luhn checks)."""
+    return {int(m["key"]) for line in lines for m in VAT_NUMBER.finditer(line.digits)
+            if not luhn_ok(siren := re.sub(r"\D", "", m["siren"])) and int(m["key"]) != vat_key(siren)}
+
+
+def keyed_siren(head: str, keys: set[int]) -> str | None:
+    """The one SIREN a single digit away from `head` that passes both its Luhn key and a
+    VAT number's key, or None: `884450328` with `FR53`, read for 884456328 on both lines.
+
+    Luhn alone leaves one candidate per position (nine); the VAT key, a check modulo 97,
+    keeps the right one and, more than nine times in ten, no other (else None)."""
+    found = {head[:i] + d + head[i + 1:] for i in range(len(head)) for d in "0123456789"
+             if d != head[i]}
+    found = {v for v in found if luhn_ok(v) and vat_key(v) in keys}
+    return found.pop() if len(found) == 1 else None
 
 
 def _zero_variants(digits: str, offset: int = 0):
@@ -129,19 +152,22 @@ def _zero_variants(digits: str, offset: int = 0):
             yield len(chosen), "".join("0" if i in chosen else ch for i, ch in enumerate(digits))
 
 
-def repaired_siret(digits: str, siren: str | None) -> str | None:
+def repaired_siret(digits: str, siren: str | None, keys: set[int] = frozenset()) -> str | None:
     """A SIRET failing its Luhn key, made valid by reading misread zeros as 0, or None.
 
-    Only 6/8/9 -> 0 substitutions are tried (the confusion thermal fonts cause). The
+    6/8/9 -> 0 substitutions are tried (the confusion thermal fonts cause). The
     SIREN (first 9 digits, with its own Luhn key) comes from a checked VAT number when
-    the read differs from it only by such substitutions, else from the read itself,
-    repaired only when one candidate needs fewer changes than every other. In the
-    establishment number (last 5) the candidate with the most zeros wins (misreads go
+    the read differs from it only by such substitutions, else from the read itself:
+    with any one digit changed when a misread VAT number's key then checks too and
+    no other change does (`keyed_siren`), else repaired only when one zero candidate
+    needs fewer changes than every other. In the establishment number (last 5) the candidate with the most zeros wins (misreads go
     from 0 to 6/8/9), then the smallest: establishments are numbered from 00010 up.
     """
     head = digits[:9]
     if siren is not None and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(head, siren)):
         head = siren
+    elif not luhn_ok(head) and keys and (keyed := keyed_siren(head, keys)) is not None:
+        head = keyed
     elif not luhn_ok(head):  # without a VAT number, one misread zero at most: else too unsure
         found = [v for n, v in _zero_variants(head) if n == 1 and luhn_ok(v)]
         if len(found) != 1:
@@ -187,7 +213,7 @@ def find_siret(lines: list[TextLine]) -> tuple[str, float] | None:
             if len(digits) == 14:
                 if luhn_ok(digits):
                     return digits, line.conf
-                fixed = repaired_siret(digits, vat_siren(lines))
+                fixed = repaired_siret(digits, vat_siren(lines), vat_keys(lines))
                 if fixed is not None:
                     return fixed, line.conf * 0.9
                 return digits, line.conf * 0.8
@@ -248,7 +274,7 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
                 city = printed_city(city)
             conf = line.conf * (1.0 if city else 0.8) * (1.0 if i < span else 0.85)
             return Place(code, city, i, conf)
-        if (extra := one_digit_too_many(line)) is not None:
+        if (extra := one_digit_too_many(line) or letters_in_code(line)) is not None:
             return Place(extra[0], extra[1], i, line.conf * REPAIRED_PLACE * (1.0 if i < span else 0.85))
     return None
 
@@ -274,6 +300,31 @@ def one_digit_too_many(line: TextLine) -> tuple[str, str] | None:
     codes |= {v for c in codes for v in postcodes.variants_of(c)}  # and its other zeros misread
     fits = [c for c in codes if places.matches(c, city)]
     return (fits[0], city) if len(fits) == 1 else None
+
+
+# a code with letters or a € for some of its digits, or one character too many, then a city
+CODE_WITH_LETTERS_THEN_CITY = re.compile(r"^\W*(?P<code>[\dOGCDQSBILZ€]{5,6})\s+(?P<city>[A-Z][A-Z' \-]*[A-Z])")
+CODE_LOOKALIKES = {"O": "0", "D": "0", "Q": "0", "C": "06", "G": "6", "€": "06", "S": "5", "B": "8",
+                   "I": "1", "L": "1", "Z": "2"}
+MIN_CODE_DIGITS = 3  # digits read as digits (or as O): fewer, and the city alone would be choosing
+
+
+def letters_in_code(line: TextLine) -> tuple[str, str] | None:
+    """`0GC000 NICE`, `5900€ LILLE`: a postal code read with letters for digits. The one
+    code its look-alikes (and one character dropped, for six) make that serves the city
+    printed after it; and the city. The table of places is the check."""
+    m = CODE_WITH_LETTERS_THEN_CITY.match(line.digits)
+    if not m or sum(c.isdigit() or c == "O" for c in m["code"]) < MIN_CODE_DIGITS or m["code"].isdigit():
+        return None
+    start = m.start("city")
+    city = printed_city(line.raw[start : start + len(m["city"])].strip(" -,"))
+    read = m["code"]
+    spellings = {read} if len(read) == 5 else {read[:k] + read[k + 1 :] for k in range(6)}
+    places = postcodes.table()
+    fits = {code for spelling in spellings
+            for code in map("".join, itertools.product(*(CODE_LOOKALIKES.get(c, c) for c in spelling)))
+            if code.isdigit() and places.matches(code, city)}
+    return (fits.pop(), city) if len(fits) == 1 else None
 
 
 def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] | None:
