@@ -39,7 +39,7 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole;
 #  20: a shop name missed above the first line is found past that line's letter tops and the paper's edge;
 #  21: the total's lines are not read again when the items and two of them agree on it)
-READER_VERSION = "22"
+READER_VERSION = "23"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -440,6 +440,38 @@ def test_print_of_another_size_outside_a_paper_mask_is_print_too():
     assert "TOTAL " + sample.truth["total"].replace(".", ",") in text and "OBERKAMPF" in text, text
 
 
+def test_a_shop_name_in_large_print_outside_a_paper_mask_is_kept_with_the_rest():
+    """The cut left the header out; the mask was grown over its letters, but not over the
+    name above them, twice as tall: the hull ran through the name (`UNE UKEAI LON`)."""
+    sample, page = generated_page(1700071, "photo")
+    assert any(s.startswith("print_outside_mask:") for s in page.steps), page.steps
+    assert sample.truth["retailer"]["name"] == "COIFFURE CREATION"
+    assert "COIFFURE CREATION" in ocr_text(page)
+
+
+def test_a_receipt_on_granite_half_in_shadow_is_found_whole():
+    """Print in the shadow left holes in the smooth-paper mask that split its header off;
+    the lit half and the granite around it were taken for the paper, and the page was
+    refused as blurred."""
+    sample, page = generated_page(1700035, "photo")
+    assert "found_receipt:quad" in page.steps, page.steps
+    check_legibility(page.legibility, LegibilityLimits())
+    text = ocr_text(page)
+    assert "COIFF" in text and sample.truth["total"].replace(".", ",") in text, text
+
+
+def test_holes_in_a_paper_mask_are_filled_but_not_bays_open_to_the_border():
+    from pipeline.preprocess.locate import filled
+
+    mask = np.zeros((60, 80), np.uint8)
+    mask[10:50, 10:70] = 255
+    mask[20:30, 20:30] = 0  # a hole: print the mask left out
+    mask[35:60, 40:50] = 0  # a bay cut in from the border: background
+    out = filled(mask)
+    assert (out[20:30, 20:30] == 255).all()
+    assert (out[40:60, 40:50] == 0).all() and (out[:10] == 0).all()
+
+
 def test_on_granite_a_warped_outline_a_few_letters_too_tight_is_kept():
     """The whole photo of a receipt on granite measured the specks for letters and was refused
     as blurred; the warped outline that cut a dozen letters at its edges read the receipt."""

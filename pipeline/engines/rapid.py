@@ -42,6 +42,50 @@ def _config() -> dict:
     return config
 
 
+SPACE_SEEN = 0.1  # probability of a space the model gave between two characters it glued
+
+
+class SpacesSeen:
+    """The recogniser's CTC decoding, with the spaces it saw but did not pick put back.
+
+    PP-OCR glues words now and then (`BEAUTY SUCCESSCENTRE`, `55RUEDU COMMERCE`): the
+    blank class outweighs the space class in the frames between them, but the space
+    class still holds a share there (0.25-0.5) that it almost never holds between two
+    letters of one word (under 0.1 on the generated corpus). A space goes back between
+    two letters, or a letter and a digit, where it held SPACE_SEEN or more; never
+    between two digits (an amount's figures), whatever it held, nor where it would leave
+    a word of one character (`1xK.PREMIERE`: a lone `1` at a crop's end is taken for a
+    neighbour glyph's edge and dropped).
+    """
+
+    def __init__(self, decode) -> None:
+        self.decode = decode
+        self.characters = decode.character
+        self.space = len(self.characters) - 1  # the decoder appends the space class last
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs):
+        results = self.decode(preds, return_word_box, **kwargs)
+        return [(self.spaced(text, frames), *rest) for (text, *rest), frames in zip(results, preds)]
+
+    def spaced(self, text: str, frames: np.ndarray) -> str:
+        best = frames.argmax(axis=1)
+        kept = np.flatnonzero((best != 0) & np.concatenate(([True], best[1:] != best[:-1])))
+        chars = [self.characters[k] for k in best[kept]]
+        if "".join(chars) != text or any(len(c) != 1 for c in chars):
+            return text  # not the decoding this was written for: as the library read it
+        seen = {i for i in range(1, len(chars))
+                if chars[i - 1].isalnum() and chars[i].isalnum() and not (chars[i - 1].isdigit() and chars[i].isdigit())
+                and kept[i] - kept[i - 1] > 1 and frames[kept[i - 1] + 1 : kept[i], self.space].max() >= SPACE_SEEN}
+        out, piece = [], 0  # characters since the last space
+        for i, ch in enumerate(chars):
+            if i in seen and piece >= 2 and len(text[i:].split(" ", 1)[0]) >= 2:
+                out.append(" ")  # words of two characters or more: a lone one is trimmed as debris
+                piece = 0
+            out.append(ch)
+            piece = 0 if ch == " " else piece + 1
+        return "".join(out)
+
+
 def _model(kind: str):
     """The text recogniser ("rec") or the full pipeline ("full"), built once per process."""
     with _lock:
@@ -50,7 +94,9 @@ def _model(kind: str):
                 if kind == "rec":
                     from rapidocr_onnxruntime.ch_ppocr_rec import TextRecognizer
 
-                    _models[kind] = TextRecognizer(_config()["Rec"])
+                    recognizer = TextRecognizer(_config()["Rec"])
+                    recognizer.postprocess_op = SpacesSeen(recognizer.postprocess_op)
+                    _models[kind] = recognizer
                 else:
                     from rapidocr_onnxruntime import RapidOCR
 

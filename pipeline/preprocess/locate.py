@@ -38,6 +38,7 @@ DARK_FRAME_STEP = 40.0  # the side step asked of an edge-drawn outline inside a 
 MIN_PRINT_OUTSIDE = 6  # letters outside a paper box's mask before it is grown over them
 SAME_HEIGHT = (0.6, 1.8)  # letters outside the mask this close to the inside letters' height are print
 PRINT_LIKE_SHARE = 0.5  # ... and must be most of what lines up outside it (speckle comes in every size)
+LARGE_PRINT = 2.5  # once it is grown, over letters up to this tall too: a shop name printed large
 CUT_MARK_HEIGHT = (0.5, 3.0)  # marks cut off the paper box, in character heights, that may be print
 CUT_MARK_WIDTH = 10.0  # ... and at most this wide for their height (letters merged into a word)
 CUT_MARK_GAP = 1.2  # character heights between a row's print and the next mark along it
@@ -130,7 +131,21 @@ def smooth_mask(texture: np.ndarray, surface: float) -> np.ndarray | None:
     smooth = cv2.threshold(texture, max(TEXTURED_SURFACE / 2, 0.5 * surface), 255, cv2.THRESH_BINARY_INV)[1]
     # print is busier than the surface: it belongs to the paper too
     busy = cv2.threshold(texture, 1.8 * surface, 255, cv2.THRESH_BINARY)[1]
-    return cv2.bitwise_or(smooth, busy)
+    return filled(cv2.bitwise_or(smooth, busy))
+
+
+def filled(mask: np.ndarray) -> np.ndarray:
+    """`mask` with its holes filled: what no path of background joins to the picture's border.
+
+    Print in a shadow is neither as smooth as paper nor busier than the surface: it left
+    holes in the smooth mask that the closing could not fill, and the opening then split
+    the header from the rest (a receipt on granite half in shadow lost its top half)."""
+    h, w = mask.shape[:2]
+    outside = cv2.copyMakeBorder(255 - mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=255)
+    cv2.floodFill(outside, np.zeros((h + 4, w + 4), np.uint8), (0, 0), 128)
+    out = mask.copy()
+    out[outside[1:-1, 1:-1] == 255] = 255
+    return out
 
 
 def outline_angle(corners: np.ndarray) -> float:
@@ -405,8 +420,9 @@ def include_print(bgr: np.ndarray, paper: Paper, glyphs, min_outside: int = MIN_
     lined up in rows outside the mask, of the same height as the letters inside it,
     are print the cut missed; texture beside the paper (granite, wood) can line up
     too, but in specks of every size, mostly smaller than the print. When enough
-    letters were left out, the box becomes the hull of the paper and those letters,
-    with a character height of margin. Not on granite or wood, where specks line up
+    letters were left out, the box becomes the hull of the paper and those letters
+    (and any up to LARGE_PRINT times as tall: a shop name in large print), with a
+    character height of margin. Not on granite or wood, where specks line up
     like letters (the caller checks the surface).
     """
     from pipeline.preprocess.text import LETTER_ASPECT
@@ -427,7 +443,8 @@ def include_print(bgr: np.ndarray, paper: Paper, glyphs, min_outside: int = MIN_
         return paper, 0
     ih, iw = bgr.shape[:2]
     m = int(glyphs.char_height)
-    kept = s[alike]
+    # the name above the print, in letters twice as tall, is print too once the rest is
+    kept = s[~inside & (s[:, 3] >= SAME_HEIGHT[0] * height) & (s[:, 3] <= LARGE_PRINT * height)]
     ys, xs = np.nonzero(mask)
     step = max(1, len(xs) // 4000)
     points = [np.column_stack([xs[::step] + x, ys[::step] + y])]
