@@ -14,9 +14,11 @@ import math
 import time
 from dataclasses import replace
 
+import cv2
 import numpy as np
 
 from pipeline.engines import get_engine, get_recognizer
+from pipeline.engines.base import make_line
 from pipeline.errors import IllegibleError
 from pipeline.fraud.sketches import PHASH_KEY, receipt_hash
 from pipeline.parse import lines_from_text, parse_receipt
@@ -39,7 +41,7 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole;
 #  20: a shop name missed above the first line is found past that line's letter tops and the paper's edge;
 #  21: the total's lines are not read again when the items and two of them agree on it)
-READER_VERSION = "23"
+READER_VERSION = "24"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -80,7 +82,57 @@ def read_document(document: DecodedDocument, settings: ReadingSettings, limits: 
 
 def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:
     reading = get_engine(settings).read(prepared.image, psm=PRIMARY_PSM, variant=f"psm{PRIMARY_PSM}")
+    reading = apostrophes_restored(reading, prepared.image)
     return replace(mark_underlined(reading, prepared.underlines), page=prepared.index)
+
+
+APOSTROPHE_LINES = 2  # the header's first lines, where the shop name is: a lost apostrophe costs it
+MARK_HEIGHT = (0.15, 0.5)  # an apostrophe's height, in the line's letter heights
+MARK_WIDTH = 0.35  # ... and at most this wide
+
+
+def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
+    """`STYL HAIR` -> `STYL'HAIR`, `COIFF AND CO` -> `COIFF'AND CO`: two words of the first
+    lines parted by a blank of about one character, where the only ink is one small mark
+    high up (an apostrophe, which a monospaced till font prints in a cell of its own, read
+    as a space). A hyphen sits mid-height, a comma or a full stop low, an accent over a
+    letter: none of them is taken."""
+    lines = list(reading.lines)
+    for k, line in enumerate(lines[:APOSTROPHE_LINES]):
+        words = list(line.words)
+        i = 0
+        while i + 1 < len(words):
+            if apostrophe_between(image, words[i], words[i + 1]):
+                a, b = words[i], words[i + 1]
+                x0, y0 = min(a.box[0], b.box[0]), min(a.box[1], b.box[1])
+                x1 = max(a.box[0] + a.box[2], b.box[0] + b.box[2])
+                y1 = max(a.box[1] + a.box[3], b.box[1] + b.box[3])
+                words[i : i + 2] = [Word(f"{a.text}'{b.text}", min(a.conf, b.conf), (x0, y0, x1 - x0, y1 - y0))]
+            else:
+                i += 1
+        if len(words) != len(line.words):
+            lines[k] = replace(make_line(words, line.box), underlined=line.underlined)
+    return replace(reading, lines=tuple(lines)) if lines != list(reading.lines) else reading
+
+
+def apostrophe_between(image: np.ndarray, a: Word, b: Word) -> bool:
+    """One small mark, high up and alone, in the blank between words `a` and `b` (letters)."""
+    if not (a.text[-1:].isalpha() and b.text[:1].isalpha()) or len(b.text) < 2:
+        return False
+    ax1, bx0 = a.box[0] + a.box[2], b.box[0]
+    cell = a.box[2] / len(a.text)  # a character's width
+    top = min(a.box[1], b.box[1])
+    height = max(a.box[1] + a.box[3], b.box[1] + b.box[3]) - top  # the letters' height
+    if not 0.4 * cell <= bx0 - ax1 <= 1.6 * cell or height <= 0:
+        return False
+    gap = np.ascontiguousarray(image[top : top + height, ax1:bx0] < 128, dtype=np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(gap, connectivity=8)
+    marks = [s for s in stats[1:] if s[4] >= 3]
+    if len(marks) != 1:
+        return False
+    x, y, w, h, _ = marks[0]
+    return (MARK_HEIGHT[0] * height <= h <= MARK_HEIGHT[1] * height and w <= MARK_WIDTH * height
+            and y + h <= 0.55 * height and 0 < x and x + w < gap.shape[1])
 
 
 CLEAREST_SHARE = 0.6  # legibility is judged on the clearest 60 % of lines

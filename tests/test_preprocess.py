@@ -628,3 +628,50 @@ def test_on_granite_a_shadowed_paper_is_outlined_where_the_speckle_ends(seed):
     sample, page = generated_page(seed, "photo")
     assert page.steps[:2] == ("found_receipt:quad", "warp"), page.steps
     assert_reads(ocr_text(page), sample.truth)
+
+
+@pytest.mark.parametrize("draw, restored", [
+    (lambda im: cv2.rectangle(im, (213, 102), (216, 111), 0, -1), True),  # a mark high up: an apostrophe
+    (lambda im: cv2.rectangle(im, (209, 113), (220, 115), 0, -1), False),  # a hyphen, mid-height
+    (lambda im: cv2.rectangle(im, (213, 121), (216, 128), 0, -1), False),  # a comma, low
+    (lambda im: (cv2.rectangle(im, (210, 102), (211, 111), 0, -1),
+                 cv2.rectangle(im, (217, 102), (218, 111), 0, -1)), False),  # two marks: a quote
+    (lambda im: None, False),  # nothing: a space
+])
+def test_an_apostrophe_read_as_a_space_between_two_words_of_the_name_is_restored(draw, restored):
+    from pipeline.read import apostrophes_restored
+    from pipeline.engines.base import make_line
+    from pipeline.values import Reading, Word
+
+    image = np.full((200, 400), 255, np.uint8)
+    draw(image)
+    styl, hair = Word("STYL", 70.0, (140, 100, 64, 30)), Word("HAIR", 80.0, (226, 100, 64, 30))
+    below = make_line([Word("Coiffeur", 95.0, (140, 150, 128, 30))])
+    reading = Reading("tesseract", "5", (make_line([styl, hair]), below), variant="psm6")
+    out = apostrophes_restored(reading, image)
+    assert [line.text for line in out.lines] == (["STYL'HAIR", "Coiffeur"] if restored else ["STYL HAIR", "Coiffeur"])
+    if restored:
+        assert out.lines[0].words[0].box == (140, 100, 150, 30) and out.lines[0].words[0].conf == 70.0
+
+
+def test_words_parted_by_more_than_a_character_keep_their_space():
+    from pipeline.read import apostrophes_restored
+    from pipeline.engines.base import make_line
+    from pipeline.values import Reading, Word
+
+    image = np.full((200, 400), 255, np.uint8)
+    cv2.rectangle(image, (225, 102), (228, 111), 0, -1)
+    words = [Word("STYL", 70.0, (140, 100, 64, 30)), Word("HAIR", 80.0, (250, 100, 64, 30))]  # 46 px: three cells
+    reading = Reading("tesseract", "5", (make_line(words),), variant="psm6")
+    assert apostrophes_restored(reading, image).lines[0].text == "STYL HAIR"
+
+
+def test_a_shop_name_whose_apostrophe_was_read_as_a_space_is_read_whole():
+    """A generated underlined photo: Tesseract read `COIFF AND CO`, PP-OCR `COIFFAND CO`."""
+    from pipeline.extract import ExtractOptions, extract_receipt
+    from samples.generator import generate
+
+    sample = generate(700053, "underlined")
+    assert sample.truth["retailer"]["name"] == "COIFF'AND CO"
+    fields = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction.fields
+    assert fields.retailer.name == "COIFF'AND CO"
