@@ -40,7 +40,12 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  18: the shop name's line re-read when a word of it is doubtful; faint footer rows read when no date is;
 #  19: an amount whose separator was read apart (`218 , 30€`) is cropped whole;
 #  20: a shop name missed above the first line is found past that line's letter tops and the paper's edge;
-#  21: the total's lines are not read again when the items and two of them agree on it)
+#  21: the total's lines are not read again when the items and two of them agree on it;
+#  22: a SIRET failing its keys, a ticket in a font whose zeros are misread, a postal code read with
+#      letters are read again;
+#  23: PP-OCR's glued words spaced from its own frames; holes of the smooth-paper mask filled; a paper
+#      mask grown over a large shop name too;
+#  24: an apostrophe read as a space in the shop name's lines put back)
 READER_VERSION = "24"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
@@ -126,7 +131,7 @@ def apostrophe_between(image: np.ndarray, a: Word, b: Word) -> bool:
     if not 0.4 * cell <= bx0 - ax1 <= 1.6 * cell or height <= 0:
         return False
     gap = np.ascontiguousarray(image[top : top + height, ax1:bx0] < 128, dtype=np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(gap, connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(gap, connectivity=8)
     marks = [s for s in stats[1:] if s[4] >= 3]
     if len(marks) != 1:
         return False
