@@ -415,3 +415,17 @@ def test_an_underlined_line_takes_its_figures_from_the_reading_that_ends_in_an_a
     assert merge_lines((cut,), (fix,))[0].text == "RITUEL FUSIO-DOSE 8, 50."
     glued = whole(UNDERLINED[3], "KERAST.BLONDABSOLU BAINLUMIERE250ML 40,29", 99.0)  # spaces lost: its price only
     assert merge_lines(UNDERLINED, (glued,))[3].text == "KERAST, RIONNN ARSNIII RATN J1IIMTERE 40,29"
+
+
+def test_a_doubted_two_letter_speck_above_the_shop_name_is_not_the_name():
+    """Seed 7: `ll` read at 49 % above `STYL'HAIR` was taken for the name, and PP-OCR's
+    `STYLHAIR` then replaced it; alone above the address, such a line is still the name
+    (it stands for a name the engine missed, which the second reading then gives)."""
+    rest = (line("119 RUE NATIONALE", 80), line("20200 BASTIA", 120), line("SOIN 27,14", 160),
+            line("TOTAL 27,14", 200), line("CB 27,14", 240), line("21/11/2026 14:32", 280))
+    speck = line("ll", 0, conf=49.0)
+    fields = parse_receipt((speck, line("STYL'HAIR", 40, conf=91.0)) + rest)
+    assert fields.retailer.name == "STYL'HAIR"
+    assert parse_receipt((speck,) + rest).retailer.name == "ll"
+    assert parse_receipt((line("ll", 0, conf=80.0), line("STYL'HAIR", 40, conf=91.0)) + rest).retailer.name == "ll"
+

@@ -127,9 +127,20 @@ def test_pick_purchase_date(text, expected_date, expected_time):
     ("13 août 2626 à 17h39", date(2026, 8, 13)),  # ... as 6 in the year
     ("12 juillot 2024 a 13h11", date(2024, 7, 12)),  # one letter of the month misread
     ("12 juillet 2024", date(2024, 7, 12)),
+    ("ME OL JUL 2024 15:13", date(2024, 7, 1)),  # the day's 0 and 1 read as letters
+    ("O1 JANV 26", date(2026, 1, 1)),
 ])
 def test_named_month_dates_with_misreads(text, expected):
     assert find_dates(text) == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("LE17082026 14157", [date(2026, 8, 17)]),  # a card slip's date, its separators lost (PP-OCR)
+    ("LE 17082026", [date(2026, 8, 17)]),
+    ("LE 12345678", []), ("IL JUIN", []), ("MOL JUL 2024", []),
+])
+def test_dates_with_their_separators_or_digits_lost_after_a_label(text, expected):
+    assert find_dates(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -62,6 +62,7 @@ KNOWN_RETAILERS = (
     "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE",
 )  # fmt: skip
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
+DOUBTED_SHORT = 0.6  # a name of two characters read below this yields to a line after it
 BRAND_SCORE = 90  # rapidfuzz ratio for a header window to count as a known chain
 
 # A line naming only the trade or its customers (`COIFFURE MIXTE`, `HOMMES - FEMMES - ENFANTS`)
@@ -473,6 +474,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
     brand = _brand_line(lines, taken)
     span = min(HEADER_SPAN, len(lines)) if block is None else block
     order = ([brand] if brand is not None else []) + list(range(span))
+    speck: tuple[str, int] | None = None  # a doubted two-letter line: the name only if nothing else is
     for i in order:
         if i in taken:
             continue
@@ -492,9 +494,12 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         name = tidy_name(name)
         if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
             name = re.sub(r"^[A-Za-z]*[a-z][A-Za-z]*\s+(?=[A-Z]{2})", "", name)  # `eS SUPERETTE`: edge debris
+        if len(name) == 2 and line.conf < DOUBTED_SHORT and speck is None:
+            speck = name, i  # `ll` read at 49 % above `STYL'HAIR`: a speck of the logo, if a line follows
+            continue
         if len(name) >= 2:
             return name, i
-    return None
+    return speck
 
 
 def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
