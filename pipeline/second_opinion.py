@@ -32,7 +32,8 @@ TOTAL_LABELS = re.compile(r"TOTAL|TOT\b|PAYER|MONTANT|NET\b|TTC|\bDU\b|CB\b|CART
 # (`0GC000 NICE`, `5900€ LILLE`): the parser finds no code there, PP-OCR may
 POSTAL = re.compile(r"(?<![\w€])\d[\dOILSBGCDQ€]{4,5}(?![\w€])")
 POSTAL_DIGITS = 3  # of them, at least
-DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}")
+# a date, a time, or a date that lost its second separator (`LE 11 08/72026`: 17/08/2026)
+DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}|\b\d{1,2}\s*/\s*\d{5,6}\b")
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
 ZERO_LOOKALIKES = re.compile(r"[68]")

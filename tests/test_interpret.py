@@ -429,3 +429,11 @@ def test_a_doubted_two_letter_speck_above_the_shop_name_is_not_the_name():
     assert parse_receipt((speck,) + rest).retailer.name == "ll"
     assert parse_receipt((line("ll", 0, conf=80.0), line("STYL'HAIR", 40, conf=91.0)) + rest).retailer.name == "ll"
 
+
+def test_a_date_line_that_lost_a_separator_is_read_again_when_no_date_was_read():
+    lines = TESSERACT[:7] + (line("are LE 11 08/72026 A Las ee", 320),)
+    fields = parse_receipt(lines)
+    assert fields.date is None
+    assert dict(lines_to_recheck(lines, fields)).get(7) is False  # the whole line
+    dated = TESSERACT[:7] + (line("LE 17/08/2026 A 14:57", 320), line("are LE 11 08/72026", 360))
+    assert 8 not in dict(lines_to_recheck(dated, parse_receipt(dated)))  # a date read: no crop
