@@ -47,8 +47,8 @@ NAMED_MONTH = re.compile(
 MONTH_FIRST = re.compile(
     rf"(?<![A-Z])(?P<m>{_MONTH_ALT})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?!\d)"
 )
-# `DATE 220926`, and a card slip's `LE 220926 A 150726` with its slashes and colons lost
-# `DATE: 170826`, a card slip's `LE 220926 A 150726`, `LE17082026` (its separators lost)
+# `DATE 220926`, a card slip's `LE 220926 A 150726` with its slashes and colons lost, and
+# `LE17082026` (PP-OCR's reading of a slip's date, its separators lost)
 COMPACT_AFTER_LABEL = re.compile(r"(?:DATE\s*:?\s*|\bLE\s+(?=\d{6}\s+[AÀ]\s+\d{6}(?!\d))|\bLE\s*(?=\d{8}(?!\d)))"
                                  r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4}|\d{2})(?!\d)")
 SLIP_COMPACT_TIME = re.compile(r"\bLE\s+\d{6}\s+[AÀ]\s+(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)[0-5]\d(?!\d)")
@@ -119,7 +119,7 @@ def find_date_matches(s: str) -> list[DateMatch]:
         if value:
             found.append(DateMatch(value, m.start(), m.end(), kind))
     s = MONTH_WORD.sub(_month_spelled, s)  # `12 JUILLOT 2024`: one letter of the month misread
-    s = DAY_LETTERS.sub(lambda m: m.group().translate(DAY_DIGITS), s)  # `OL JUL 2024`: the 01st
+    s = DAY_LETTERS.sub(lambda m: m.group().translate(DAY_DIGITS), s)  # `OL JUL 2024`: the 1st
     for pattern in (NAMED_MONTH, MONTH_FIRST, COMPACT_AFTER_LABEL):
         for m in pattern.finditer(s):
             if overlaps(m.start(), m.end()):
