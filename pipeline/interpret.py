@@ -17,7 +17,7 @@ from difflib import SequenceMatcher
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
-from pipeline.second_opinion import is_figure, items_agree
+from pipeline.second_opinion import digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
 PARSER_VERSION = "21"
@@ -218,7 +218,7 @@ def zeros_elsewhere(primary: tuple[Line, ...], corrections: tuple[Line, ...], ti
         x0, _, w, _ = c.words[0].box
         replaced = " ".join(word.text for word in line.words
                             if word.box[0] + word.box[2] > x0 and word.box[0] < x0 + w)
-        count += zeros_misread(re.sub(r"\D", "", replaced), re.sub(r"\D", "", c.text))
+        count += zeros_misread(digits_of(replaced), digits_of(c.text))
     return count
 
 

@@ -11,8 +11,8 @@ lines when the shop name is missing, date lines when the date is, and the item
 lines when the items do not add up to the total, the ticket number's line when it
 starts with a digit a padding zero is misread as (or holds one where the SIRET or the
 postal code show the font's zeros misread), the SIRET's line when it fails its check
-keys, and the shop name's line when one of its words was read with doubt. Lines a participant underlined are always re-read whole:
-the pen runs through their letters.
+keys, and the shop name's line when one of its words was read with doubt. Lines a
+participant underlined are always re-read whole: the pen runs through their letters.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from pipeline.parse import postcodes
-from pipeline.parse.retailer import luhn_ok
+from pipeline.parse.retailer import luhn_ok, zero_variants, zeros_misread_in
 from pipeline.parse.text import fold
 from pipeline.values import Line, ReceiptFields
 
@@ -111,19 +111,13 @@ def zeros_in_doubt(lines: tuple[Line, ...], fields: ReceiptFields) -> bool:
     its check keys only with such digits read as 0 (`845696707 66957`), or the postal
     code is no place while the same code with zeros is (`67666` for 67000)."""
     siret = fields.retailer.siret
-    if siret and luhn_ok(siret):
-        for line in lines:
-            for run in re.findall(r"\d{14}", digits_of(line.text)):
-                if run != siret and all(a == b or (b == "0" and a in "689") for a, b in zip(run, siret)):
-                    return True
+    if siret and luhn_ok(siret) and any(run != siret and zeros_misread_in(run, siret)
+                                        for line in lines for run in re.findall(r"\d{14}", digits_of(line.text))):
+        return True
     code = fields.retailer.postal_code
-    if code and len(code) == 5 and re.search(r"[689]", code[2:]):
+    if code and len(code) == 5:
         places = postcodes.table()
-        if not places.exists(code):
-            head, tail = code[:2], code[2:]
-            return any(places.exists(head + "".join("0" if (k >> j) & 1 and ch in "689" else ch
-                                                    for j, ch in enumerate(tail)))
-                       for k in range(1, 8))
+        return not places.exists(code) and any(n and places.exists(v) for n, v in zero_variants(code, 2))
     return False
 
 

@@ -142,7 +142,13 @@ def keyed_siren(head: str, keys: set[int]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _zero_variants(digits: str, offset: int = 0):
+def zeros_misread_in(read: str, real: str) -> bool:
+    """`read` is `real` with none, some or all of its zeros read as 6, 8 or 9 (a thermal
+    font's dotted or slashed 0), and no other digit changed."""
+    return len(read) == len(real) and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(read, real))
+
+
+def zero_variants(digits: str, offset: int = 0):
     """(number of repairs, variant) for every way of reading some 6/8/9 of `digits[offset:]` as 0."""
     spots = [i for i, ch in enumerate(digits) if i >= offset and ch in ZERO_LOOKALIKES]
     if len(spots) > 8:
@@ -161,21 +167,22 @@ def repaired_siret(digits: str, siren: str | None, keys: set[int] = frozenset())
     the read differs from it only by such substitutions, else from the read itself:
     with any one digit changed when a misread VAT number's key then checks too and
     no other change does (`keyed_siren`), else repaired only when one zero candidate
-    needs fewer changes than every other. In the establishment number (last 5) the candidate with the most zeros wins (misreads go
-    from 0 to 6/8/9), then the smallest: establishments are numbered from 00010 up.
+    needs fewer changes than every other. In the establishment number (last 5) the
+    candidate with the most zeros wins (misreads go from 0 to 6/8/9), then the
+    smallest: establishments are numbered from 00010 up.
     """
     head = digits[:9]
-    if siren is not None and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(head, siren)):
+    if siren is not None and zeros_misread_in(head, siren):
         head = siren
     elif not luhn_ok(head) and keys and (keyed := keyed_siren(head, keys)) is not None:
         head = keyed
     elif not luhn_ok(head):  # without a VAT number, one misread zero at most: else too unsure
-        found = [v for n, v in _zero_variants(head) if n == 1 and luhn_ok(v)]
+        found = [v for n, v in zero_variants(head) if n == 1 and luhn_ok(v)]
         if len(found) != 1:
             return None
         head = found[0]
     # most zeros first, then the smallest establishment number (they are numbered from 00010 up)
-    found = sorted((-n, int(v[9:]), v) for n, v in _zero_variants(head + digits[9:], 9) if luhn_ok(v))
+    found = sorted((-n, int(v[9:]), v) for n, v in zero_variants(head + digits[9:], 9) if luhn_ok(v))
     return found[0][2] if found else None
 
 
