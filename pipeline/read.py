@@ -46,8 +46,10 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  23: PP-OCR's glued words spaced from its own frames; holes of the smooth-paper mask filled; a paper
 #      mask grown over a large shop name too;
 #  24: an apostrophe read as a space in the shop name's lines put back;
-#  25: with no date read, a line holding a date that lost its second separator is read again)
-READER_VERSION = "25"
+#  25: with no date read, a line holding a date that lost its second separator is read again;
+#  26: marked zeros joined into one blob by blur are opened one by one; an 8's waist is judged on the
+#      rows between its holes)
+READER_VERSION = "26"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -73,6 +73,15 @@ def test_a_total_with_a_look_alike_digit_yields_to_payment_and_items_together():
     assert parse(one_witness).total == Decimal("284.10")
 
 
+def test_the_subtotal_less_the_discounts_under_it_vouches_for_a_total_with_a_look_alike_digit():
+    """Seed 61's ATELIER 21: the items were misread too, so the card alone said 177,79."""
+    text = ("ATELIER 21\n06000 NICE\nMECHES 65, 60\nOLAPLEX N3 100ML 29,78\nSOUS-TOTAL TTC 179,79\n"
+            "AVANTAGE FIDELITE -2,00\nTOTAL 177,19 €\nCB 177,79\n20 NOV 2024 13:11")
+    assert parse(text).total == Decimal("177.79")  # a 7 read as 1: the card and 179,79 - 2,00 agree
+    no_discount = text.replace("AVANTAGE FIDELITE -2,00\n", "")  # the subtotal alone vouches for nothing
+    assert parse(no_discount).total == Decimal("177.19")
+
+
 @pytest.mark.parametrize("line, value", [("FORFAIT SHAMP COUPE BRUSH +50. 00", "50.00"), ("SOIN 8, 60", "8.60")])
 def test_amounts_with_a_space_after_the_separator(line, value):
     assert [f"{a.value:.2f}" for a in find_amounts(line)] == [value]

@@ -330,6 +330,30 @@ def test_eights_nines_and_bees_keep_their_holes():
     assert opened == 2
 
 
+def joined_digits(text: str, pitch: int) -> np.ndarray:
+    """`text` in bold DejaVu Sans Mono, blurred, its characters `pitch` px apart so that they touch."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 34)
+    canvas = Image.new("L", (40 + pitch * len(text), 60), 255)
+    draw = ImageDraw.Draw(canvas)
+    for k, ch in enumerate(text):
+        draw.text((10 + k * pitch, 8), ch, font=font, fill=0)
+    grey = cv2.GaussianBlur(np.asarray(canvas), (0, 0), 1.2)
+    return np.where(grey < 150, 0, 255).astype(np.uint8)
+
+
+def test_marked_zeros_joined_into_one_blob_are_opened_one_by_one():
+    """Seed 61's `67000`: blurred, the three zeros made one blob with six holes, read `67888`."""
+    from pipeline.preprocess.clean import open_slashed_zeros
+
+    clean = joined_digits("67000 3008 80 8B8", 18)
+    assert cv2.connectedComponents((clean < 128).astype(np.uint8))[0] - 1 <= 9  # 14 digits, joined
+    _, opened = open_slashed_zeros(clean, 25.0)
+    assert opened == 6  # 67000: three; 3008: two; 80: one; none of the 8s beside them, nor 8B8's
+    assert open_slashed_zeros(joined_digits("8B8 88 3883", 18), 25.0)[1] == 0
+
+
 # --- paper masks cut by light, rows of dashes and stars, print above the first line ---------
 
 

@@ -53,6 +53,22 @@ def _discounts_after(lines: list[TextLine], candidates: list[T.Candidate]) -> di
     return out
 
 
+def _subtotal_net(lines: list[TextLine], subtotal: tuple[Decimal, float, int] | None) -> Decimal | None:
+    """The subtotal less the discounts printed between it and the next total line (`SOUS-TOTAL
+    179,79` / `AVANTAGE FIDELITE -2,00` / `TOTAL 177,79`): what the total should read. None
+    without a discount there (the subtotal alone may be before discounts read elsewhere)."""
+    if subtotal is None:
+        return None
+    cut = Decimal(0)
+    for line in lines[subtotal[2] + 1 :]:
+        if T.label_priority(line) >= 80 or T.payment_method(line) or L.CHANGE.search(line.labels):
+            break
+        found = T.amounts_of(line)
+        if found and found[-1].value < 0 and L.DISCOUNT.search(line.labels):
+            cut += found[-1].value
+    return subtotal[0] + cut if cut and subtotal[0] + cut > 0 else None
+
+
 def parse_lines(lines: list[TextLine]) -> ReceiptFields:
     """Fields of already cleaned lines (see `text.clean_lines`)."""
     conf: dict[str, float] = {}
@@ -105,6 +121,7 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         vat_ttc=vat_ttc,
         items_net=items_net,
         subtotal=subtotal[0] if subtotal else None,
+        subtotal_net=_subtotal_net(lines, subtotal),
         discounts_after=_discounts_after(lines, candidates),
         change=change,
     )

@@ -286,6 +286,7 @@ def choose_total(
     subtotal: Decimal | None,
     discounts_after: dict[int, Decimal],
     change: Decimal | None = None,
+    subtotal_net: Decimal | None = None,
 ) -> tuple[Decimal, float, list[str]] | None:
     """The amount due, scored by label priority plus agreement with the other evidence."""
     pool = list(candidates)
@@ -315,6 +316,8 @@ def choose_total(
             found.append("vat_ttc")
         if items_net is not None and abs(value - items_net) <= TOLERANCE:
             found.append("items")
+        if subtotal_net is not None and abs(value - subtotal_net) <= TOLERANCE:
+            found.append("subtotal_net")
         return found
 
     # A thermal font's dotted or slashed 0 read as 6/8/9 (`81.96` for 81.90): the reading with
@@ -329,10 +332,10 @@ def choose_total(
     pool += [Candidate(v, c.priority - 4, c.line, c.conf * 0.85, "digit_repaired")
              for c in list(pool) if not checks(c.value) for v in one_digit_variants(c.value) if len(checks(v)) >= 2]
 
-    weights = {"payment": 30, "vat_ttc": 20, "items": 15}
+    weights = {"payment": 30, "vat_ttc": 20, "items": 15, "subtotal_net": 15}
     best = max(pool, key=lambda c: (c.priority + sum(weights[k] for k in checks(c.value)), c.line))
     agree = checks(best.value)
-    evidence = bool(paid) + (vat_ttc is not None) + (items_net is not None)
+    evidence = bool(paid) + (vat_ttc is not None) + (items_net is not None) + (subtotal_net is not None)
     conf = best.conf * (0.9 if best.priority >= 80 else 0.75)
     conf += 0.1 * len(agree)
     if evidence and not agree:

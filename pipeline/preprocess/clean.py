@@ -9,7 +9,8 @@ RATIO_PAPER = 200  # grey / background is stored as ratio x this, leaving room a
 ZERO_CORNER = 0.1  # share of a glyph's height at its top and bottom where an oval is narrower
 ZERO_INSET = 0.12  # share of its width by which an oval's top and bottom rows are inset on each side
 MIN_HOLE_BALANCE = 0.5  # smaller hole over larger: a marked zero splits its hole in two similar halves
-MIN_ZERO_WAIST = 0.9  # width between the two holes over the widest row: zeros 0.95-1, a bold 8 about 0.75
+MIN_ZERO_WAIST = 0.9  # narrowest row between the two holes over the loops' widest: zeros 0.95-1, a bold 8 ~0.75
+MAX_RUN_DIGITS = 8  # a run of joined digits judged one by one: at most this many heights wide
 MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one line (printed ones 0.0-0.17)
 
 
@@ -117,11 +118,14 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
 
 
 
-def rounded(glyph: np.ndarray) -> bool:
-    """Whether a glyph mask (1 = ink) is rounded at its four corners, as an oval is and a B is not."""
+def rounded(glyph: np.ndarray, whole_cell: bool = False) -> bool:
+    """Whether a glyph mask (1 = ink) is rounded at its four corners, as an oval is and a B is not.
+
+    `whole_cell`: the mask's columns are the glyph's own (cut out of a run of joined glyphs,
+    where the ink joining a neighbour reaches the edges and is not the glyph's side)."""
     h, w = glyph.shape
     band = max(1, int(ZERO_CORNER * h))
-    cols = np.flatnonzero(glyph.any(axis=0))
+    cols = np.array([0, w - 1]) if whole_cell else np.flatnonzero(glyph.any(axis=0))
     for rows in (glyph[:band], glyph[-band:]):
         inked = np.flatnonzero(rows.any(axis=0))
         if inked.size == 0:
@@ -138,7 +142,9 @@ def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarra
     slash; bold or blurred, it joins the ring and splits the hole in two, and
     Tesseract reads an 8 or a 6. An 8 has the same two holes but a waist between
     them; a marked zero stays as wide there as anywhere, and is cleared between its
-    holes so that one hole, a plain 0, remains.
+    holes so that one hole, a plain 0, remains. Blurred print joins neighbouring
+    digits (`67000`'s three zeros made one blob): such a run is judged digit by digit,
+    each pair of holes one above the other in a cell of its own.
     """
     ink = (clean < 128).astype(np.uint8) * 255
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
@@ -150,29 +156,87 @@ def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarra
         if tree[i][3] >= 0:
             continue  # a hole
         x, y, w, h = cv2.boundingRect(contour)
-        if not (0.6 * char_height <= h <= 1.6 * char_height) or w > h:
-            continue  # one digit-sized glyph
+        if not (0.6 * char_height <= h <= 1.6 * char_height) or w > MAX_RUN_DIGITS * h:
+            continue  # digit-sized glyphs
         holes, j = [], tree[i][2]
         while j >= 0:
             holes.append(j)
             j = tree[j][0]
-        if len(holes) != 2:
+        if len(holes) < 2 or (w <= h and len(holes) != 2):
             continue
-        areas = sorted(cv2.contourArea(contours[k]) for k in holes)
-        if areas[0] < MIN_HOLE_BALANCE * areas[1]:
-            continue  # a 6 or a 9 whose tail closed a small second hole on its bowl
         glyph = np.zeros((h, w), np.uint8)
         cv2.drawContours(glyph, [contour - [x, y]], -1, 1, cv2.FILLED)
-        widths = glyph.sum(axis=1)
-        centres = [cv2.boundingRect(contours[k]) for k in holes]
-        between = int(round(sum(b[1] + b[3] / 2 for b in centres) / 2)) - y
-        if not 0 <= between < h or widths[between] < MIN_ZERO_WAIST * widths.max():
-            continue  # an 8 is pinched between its holes
-        if not rounded(glyph):
-            continue  # a B or a D has a straight side
-        if out is clean:
-            out = clean.copy()
-        hull = cv2.convexHull(np.vstack([contours[k] for k in holes]))
-        cv2.drawContours(out, [hull], -1, 255, cv2.FILLED)
-        opened += 1
+        pairs = [(holes, 0, w)] if w <= h else digit_cells(contours, holes, glyph, x, y)
+        for pair, c0, c1 in pairs:
+            cell = glyph[:, c0:c1]
+            if len(holes) > 2:
+                # the blank between two joined digits (an 8's waist beside a neighbour's ring) stays blank
+                cell = glyph.copy()
+                cv2.drawContours(cell, [contours[k] - [x, y] for k in holes if k not in pair], -1, 0, cv2.FILLED)
+                cell = cell[:, c0:c1]
+            if not marked_zero(cell, [contours[k] for k in pair], y, whole_cell=w > h):
+                continue
+            if out is clean:
+                out = clean.copy()
+            hull = cv2.convexHull(np.vstack([contours[k] for k in pair]))
+            cv2.drawContours(out, [hull], -1, 255, cv2.FILLED)
+            opened += 1
     return out, opened
+
+
+def digit_cells(contours, holes: list[int], glyph: np.ndarray, x: int, y: int) -> list[tuple[list[int], int, int]]:
+    """In a run of joined digits (`glyph`, its filled mask at (`x`, `y`)), the pairs of holes
+    stacked in one digit, each pair alone in its columns, with the columns of that digit in
+    the mask: the holes' span and the ring's stroke on each side."""
+    boxes = {k: cv2.boundingRect(contours[k]) for k in holes}
+    cells = []
+    for a in holes:
+        for b in holes:
+            (ax, ay, aw, ah), (bx, by, bw, _) = boxes[a], boxes[b]
+            if by <= ay or by < ay + ah - 1:
+                continue  # b is the lower hole, below a
+            shared = min(ax + aw, bx + bw) - max(ax, bx)
+            if shared < 0.5 * min(aw, bw):
+                continue
+            left, right = min(ax, bx), max(ax + aw, bx + bw)
+            if any(k not in (a, b) and boxes[k][0] < right and boxes[k][0] + boxes[k][2] > left for k in holes):
+                continue  # a third hole in the same columns: not one digit
+            stroke = ring_stroke(glyph, [boxes[a], boxes[b]], x, y)
+            cells.append(([a, b], max(0, left - stroke - x), min(glyph.shape[1], right + stroke - x)))
+    return cells
+
+
+def ring_stroke(glyph: np.ndarray, boxes: list[tuple[int, int, int, int]], x: int, y: int) -> int:
+    """The ring's width beside two holes: the shortest run of ink outward from a hole's side
+    along its middle row (a neighbour joined on one side, or at one row, lengthens the others)."""
+    runs = []
+    for bx, by, bw, bh in boxes:
+        row = glyph[min(glyph.shape[0] - 1, by + bh // 2 - y)]
+        for start, step in ((bx - x - 1, -1), (bx + bw - x, 1)):
+            n, i = 0, start
+            while 0 <= i < row.size and row[i]:
+                n, i = n + 1, i + step
+            runs.append(n)
+    return max(1, min(runs))
+
+
+def marked_zero(glyph: np.ndarray, holes: list, top: int, whole_cell: bool = False) -> bool:
+    """Whether a digit's filled mask (1 = ink) with these two holes (contours, page coordinates,
+    `top` the mask's first row) is a marked zero: holes alike, no waist between them, rounded."""
+    areas = sorted(cv2.contourArea(c) for c in holes)
+    if areas[0] < MIN_HOLE_BALANCE * areas[1]:
+        return False  # a 6 or a 9 whose tail closed a small second hole on its bowl
+    rows = np.flatnonzero(glyph.any(axis=1))
+    if rows.size == 0:
+        return False
+    glyph = glyph[rows[0] : rows[-1] + 1]
+    widths = glyph.sum(axis=1)
+    upper, lower = sorted((cv2.boundingRect(c) for c in holes), key=lambda b: b[1])
+    # the rows of the bar between the holes, where an 8 is pinched (its upper loop is often the smaller)
+    start, stop = upper[1] + upper[3] - 1 - top - rows[0], lower[1] + 1 - top - rows[0]
+    start, stop = max(0, start), min(glyph.shape[0], stop)
+    bar, loops = widths[start:stop], np.concatenate([widths[:start], widths[stop:]])
+    # against the loops' width: a slash may stick out of the ring at the bar
+    if bar.size == 0 or loops.size == 0 or bar.min() < MIN_ZERO_WAIST * loops.max():
+        return False  # an 8 is pinched between its holes
+    return rounded(glyph, whole_cell)  # a B or a D has a straight side
