@@ -518,6 +518,16 @@ def test_name_under_logo_noise(lines, expected):
     assert got.retailer.name == expected
 
 
+def test_a_numberless_road_first_under_an_unread_name_is_the_address_not_the_name():
+    """Seed 61's PRIX BAS read at 38 %: `ROUTE DE LYON`, the first clear line, was taken for the
+    shop (as `ESPACE BEAUTE` rightly is) and the address left empty."""
+    lines = [("PRIX BAS", 38.0), ("ROUTE DE LYON", 96.0), ("45000 ORLEANS", 96.0), ("TEL 0236918452", 96.0)]
+    got = parse_receipt([Line(text=t, conf=c, box=(0, 0, 0, 0)) for t, c in lines])
+    assert (got.retailer.name, got.retailer.address) == (None, "ROUTE DE LYON")
+    site = [("ESPACE BEAUTE", 96.0), ("45000 ORLEANS", 96.0)]
+    assert parse_receipt([Line(text=t, conf=c, box=(0, 0, 0, 0)) for t, c in site]).retailer.name == "ESPACE BEAUTE"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

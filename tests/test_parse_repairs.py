@@ -119,6 +119,22 @@ def test_ticket_numbers_read_with_slips(line, ticket):
     assert parse(text).ticket == ticket
 
 
+def test_a_total_labelled_montant_ttc_read_as_tic_and_glued():
+    text = ("PRIX BAS\n45000 ORLEANS\nLIQUIDE VAISSELLE 2*2,20 4,40 EUR\nRIZ BASMATI 1KG 1*3,50 3,50 EUR\n"
+            "2 BEURRE DOUX 250G 2,60 EUR\nS311 ARTICLE(S)\n2 MONTANTTIC 10,50 EUR\nLA CB EMV 10.50\n17/08/2026 14:57")
+    got = parse(text)
+    assert got.total == Decimal("10.50") and len(got.items) == 3
+
+
+def test_a_count_misread_before_its_unit_price_yields_to_the_line_total():
+    """`CAFE MOULU 250G 2*3,50 10,50`: 10,50 is three units of 3,50, not two."""
+    def item(line):
+        return [(f"{i.quantity}", f"{i.price:.2f}") for i in parse(HEADER + line + "\nTOTAL 10,50\n" + FOOTER).items]
+    assert item("CAFE MOULU 250G 2*3,50 10,50 EUR") == [("3", "10.50")]
+    assert item("CAFE MOULU 250G 2*3,56 10,50 EUR") == [("2", "10.50")]  # no whole number of units: unchanged
+    assert item("BANANES 1,297 kg x 1,99 2,58") == [("1.297", "2.58")]
+
+
 def test_a_total_line_with_ttc_misread_as_tic_gives_no_ticket():
     """`TOTAL TIC 111,50`: TIC is also a ticket label, but 111 is the start of an amount."""
     assert parse(HEADER + "COUPE 111,50\nTOTAL TIC 111,50 EUR\nCB 111,50\n22/12/25 13:48").ticket is None

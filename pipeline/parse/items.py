@@ -298,6 +298,11 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
     if m and _letters(line.labels[: m.start()]) >= MIN_NAME_LETTERS:
         quantity = _q(m["q"])
         name_end = min(name_end, m.start())
+        unit_price = _q(m["u"])
+        count = price.value / unit_price if unit_price > 0 else None
+        if (count is not None and (quantity * unit_price).quantize(CENT) != price.value
+                and count == count.to_integral_value() and 1 <= count <= MAX_GARBLED_QTY):
+            quantity = count  # `2*3,50 10,50`: the line total is a whole number of units, the count misread
     m = QTE.search(up)
     if m:
         quantity = _q(m["q"])

@@ -15,9 +15,10 @@ TOTAL_LABELS: tuple[tuple[str, int], ...] = (
     # English tickets (tourist areas, international chains)
     (r"AMOUNT\s*DUE|BALANCE\s*DUE|TOTAL\s*DUE|AMOUNT\s*PAYABLE|TOTAL\s*TO\s*PAY", 100),
     (r"GRAND\s*TOTAL", 92),
-    (r"TOTA[LI]\s*(?:TTC|T\.T\.C)", 90),
-    (r"MONTANT\s*(?:TTC|T\.T\.C|DU|NET|TOTAL)", 88),
-    (r"TOT\.?\s*TTC", 88),
+    # TTC read TIC or T1C (`MONTANTTIC`)
+    (r"TOTA[LI]\s*(?:T[TI1]C|T\.T\.C)", 90),
+    (r"MONTANT\s*(?:T[TI1]C|T\.T\.C|DU|NET|TOTAL)", 88),
+    (r"TOT\.?\s*T[TI1]C", 88),
     (r"TOTA[LI]\s*(?:EUR|€|EUROS)", 88),
     (r"\bA\s*PA[YI]ER", 85),
     (r"\bTOTA[LI]\b|\bTOTAL|^TOTA|\bTOT\b|\bTTL\b", 80),

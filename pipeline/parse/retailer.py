@@ -29,6 +29,8 @@ _NUMBER = r"\d{1,4}\s?(?:BIS|TER|QUATER|B|T|A)?\s?,?\s*"
 _BEFORE_STREET = r"(?:[A-Z]+(?:\s+|'))?"  # `GRANDE RUE`, `GRAND'RUE`, `VIEILLE ROUTE`
 STREET = re.compile(rf"^(?:{_NUMBER})?{_BEFORE_STREET}(?:{STREET_WORDS})\b\.?")
 STREET_NUMBERED = re.compile(rf"\b{_NUMBER}{_BEFORE_STREET}(?:{STREET_WORDS})\b")
+# `ROUTE DE LYON`, `RUE DE LA PAIX`: a road and its name, never a shop's name, even numberless and first
+ROAD_NAME = re.compile(r"^(?:RUE|AVENUE|BOULEVARD|ROUTE|CHEMIN|ALLEE|IMPASSE|QUAI)\s+(?:DE|DU|DES|D'|LA|LE|LES)\b")
 # Above the postal code line, `29 LES HAUTS DE ...`: a number then words is the street.
 NUMBER_THEN_WORDS = re.compile(r"^\d{1,4}\s?(?:BIS|TER|B|A)?\s?,?\s+[A-Z'\-]{2,}(?:\s+[A-Z'\-.]+)+$")
 POSTAL = re.compile(
@@ -340,7 +342,8 @@ def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] 
     limit = min(HEADER_SPAN, len(lines))
     # the first line is the shop's name, even when it reads like a numberless site (`ESPACE BEAUTE`)
     first = next((i for i in range(len(lines)) if not _looks_like_noise(lines[i])), -1)
-    site_name = lambda j: j == first and not re.search(r"\d", lines[j].raw)  # noqa: E731
+    site_name = lambda j: (j == first and not re.search(r"\d", lines[j].raw)  # noqa: E731
+                           and not ROAD_NAME.match(lines[j].labels))
     if place is not None:
         limit = max(limit, place.line + 1)
         # the street is usually just above the postal code line, or on it
