@@ -124,6 +124,14 @@ def test_lookalike_is_two_purchases_that_look_alike() -> None:
     assert a.truth["ticket"] != b.truth["ticket"] or a.truth["ticket"] is None
 
 
+def test_a_salon_stamp_s_siret_is_in_the_truth_when_the_header_lacks_it() -> None:
+    """Seed 53's MAISON CAPILLAIRE prints no SIRET in its header, but its stamp does: the
+    pipeline read it and was marked wrong."""
+    sample = generate(5300114, "photo")
+    assert sample.truth["stamp"] is True
+    assert sample.truth["retailer"]["siret"] == "89369407500787"
+
+
 def test_pairs_only_for_pair_scenarios() -> None:
     assert set(PAIRS) == {"rephoto", "lookalike"}
     with pytest.raises(ValueError):
