@@ -48,8 +48,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  24: an apostrophe read as a space in the shop name's lines put back;
 #  25: with no date read, a line holding a date that lost its second separator is read again;
 #  26: marked zeros joined into one blob by blur are opened one by one; an 8's waist is judged on the
-#      rows between its holes)
-READER_VERSION = "26"
+#      rows between its holes;
+#  27: words read off a band of table left of the print are dropped)
+READER_VERSION = "27"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -90,8 +91,47 @@ def read_document(document: DecodedDocument, settings: ReadingSettings, limits: 
 
 def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:
     reading = get_engine(settings).read(prepared.image, psm=PRIMARY_PSM, variant=f"psm{PRIMARY_PSM}")
+    reading = margin_debris_dropped(reading)
     reading = apostrophes_restored(reading, prepared.image)
     return replace(mark_underlined(reading, prepared.underlines), page=prepared.index)
+
+
+DEBRIS_CONF = 45.0  # a word read below this (0-100) left of the print's margin is the table's texture
+MARGIN_PERCENTILE = 5  # the print's left margin: this percentile of the left edges of clearly read words
+CLEAR_WORD = 60.0  # ... read at least this well
+FAR_DEBRIS_CONF = 60.0  # ... or below this when a wide blank (FAR_GAP characters) parts it from the print
+FAR_GAP = 3.0
+MIN_CLEAR_WORDS = 20
+MIN_DEBRIS_LINES = 3  # a band of texture beside the print shows on several lines, a stray mark on one
+
+
+def margin_debris_dropped(reading: Reading) -> Reading:
+    """The reading without the words read off a band of table left of the print, where the
+    crop kept some background (granite read `hte`, `EEE`, `“275`, `HT)` before each line):
+    words read with little confidence, wholly left of the margin the clearly read words
+    share, and on several lines. Such a word was read as a quantity (`“275 SOIN PROFOND`)
+    or hid a line from the items (`HT) K RESISTANCE...` as a VAT line)."""
+    clear = [w for line in reading.lines for w in line.words if w.conf >= CLEAR_WORD and len(w.text) >= 2]
+    if len(clear) < MIN_CLEAR_WORDS:
+        return reading
+    margin = float(np.percentile([w.box[0] for w in clear], MARGIN_PERCENTILE))
+    cell = float(np.median([w.box[2] / len(w.text) for w in clear]))  # a character's width
+    kept = []
+    for line in reading.lines:
+        k = 0
+        while k + 1 < len(line.words):
+            word, after = line.words[k], line.words[k + 1]
+            end = word.box[0] + word.box[2]
+            far = after.box[0] - end >= FAR_GAP * cell
+            if end >= margin - cell or word.conf >= (FAR_DEBRIS_CONF if far else DEBRIS_CONF):
+                break
+            k += 1
+        kept.append(k)
+    if sum(k > 0 for k in kept) < MIN_DEBRIS_LINES:
+        return reading
+    lines = tuple(replace(make_line(line.words[k:]), underlined=line.underlined) if k else line
+                  for line, k in zip(reading.lines, kept))
+    return replace(reading, lines=lines)
 
 
 APOSTROPHE_LINES = 2  # the header's first lines, where the shop name is: a lost apostrophe costs it

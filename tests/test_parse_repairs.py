@@ -126,6 +126,12 @@ def test_a_total_labelled_montant_ttc_read_as_tic_and_glued():
     assert got.total == Decimal("10.50") and len(got.items) == 3
 
 
+def test_a_name_s_first_word_read_partly_in_lower_case_is_kept():
+    """`soIN PROFOND`: edge debris (`ae`, `hte`) is cut before a capitals name, a word of it is not."""
+    names = [i.name for i in parse(HEADER + "soIN PROFOND 18,50\nhte COUPE HOMME 29,00\nTOTAL 47,50\n" + FOOTER).items]
+    assert names == ["soIN PROFOND", "COUPE HOMME"]
+
+
 def test_a_count_misread_before_its_unit_price_yields_to_the_line_total():
     """`CAFE MOULU 250G 2*3,50 10,50`: 10,50 is three units of 3,50, not two."""
     def item(line):

@@ -699,3 +699,30 @@ def test_a_shop_name_whose_apostrophe_was_read_as_a_space_is_read_whole():
     assert sample.truth["retailer"]["name"] == "COIFF'AND CO"
     fields = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction.fields
     assert fields.retailer.name == "COIFF'AND CO"
+
+
+def debris_reading(rows):
+    """A reading of (text, conf, x) words per row, 14 px a character, 40 px between rows."""
+    from pipeline.engines.base import make_line
+    from pipeline.values import Reading, Word
+
+    lines = [make_line([Word(t, c, (x, 40 * k, 14 * len(t), 26)) for t, c, x in row]) for k, row in enumerate(rows)]
+    return Reading("tesseract", "5", tuple(lines), variant="psm6")
+
+
+def test_words_read_off_a_band_of_table_left_of_the_print_are_dropped():
+    """Seed 61's L'ATELIER COIFFURE on granite: `hte`, `“275`, `HT)` read left of every line."""
+    from pipeline.read import margin_debris_dropped
+
+    rows = [[("hte", 20.0, 0), ("108", 95.0, 373), ("RUE", 93.0, 430), ("SAINT-MARTIN", 93.0, 490)],
+            [("“275", 35.0, 0), ("SOIN", 65.0, 182), ("PROFOND", 90.0, 250), ("18,50", 95.0, 900)],
+            [("4", 51.0, 3), ("COUPE", 61.0, 187), ("HOMME", 74.0, 275), ("29,00", 82.0, 900)],
+            [("HT)", 8.0, 0), ("K", 34.0, 189), ("RESISTANCE", 96.0, 226), ("39,10", 96.0, 900)],
+            [("2", 50.0, 150), ("PATINE", 90.0, 182), ("22,00", 93.0, 900)]]  # a count beside the print
+    rows += [[("OLAPLEX", 90.0, 190), ("N3", 90.0, 300), ("100ML", 90.0, 350), ("29,19", 95.0, 900)]] * 4
+    out = [line.text for line in margin_debris_dropped(debris_reading(rows)).lines]
+    assert out[:5] == ["108 RUE SAINT-MARTIN", "SOIN PROFOND 18,50", "COUPE HOMME 29,00",
+                       "K RESISTANCE 39,10", "2 PATINE 22,00"]
+    # on one or two lines it is a stray mark, not a band of table: nothing is dropped
+    lone = debris_reading([rows[0], rows[1]] + rows[4:])
+    assert margin_debris_dropped(lone) == lone

@@ -39,6 +39,8 @@ UNIT_WITHOUT_SEPARATOR = re.compile(r"\s(?P<q>\d{1,2})\s?[*X×]\s?(?P<u>\d{3,6})
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
 NAME_HEAD_JUNK = re.compile(r"^(?:(?:\S*[a-z\[\]{}]\S*|[“”‘’\"`]\S?|\W+)\s+)+|^[“”‘’\"`]+")
+# ... but a word of four letters or more, two of them capitals, is the name's own (`soIN`)
+MISREAD_WORD = re.compile(r"^(?=(?:[a-z]*[A-Z]){2})[A-Za-z]{4,}\b")
 LEADING_QTY = re.compile(r"^[\W_]*(?P<q>\d{1,2})\s+(?=[A-Z]{2})(?!(?:KG|G|GR|L|CL|ML|X|CM|MM|M)\b)")
 QTE = re.compile(r"\bQ(?:TE|TY|UANTITE)\.?\s*:?\s*(?P<q>\d{1,4}(?:[.,]\d{1,3})?)")
 PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
@@ -108,6 +110,8 @@ def _clean_name(raw: str) -> str:
     if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
         name = NAME_TAIL_JUNK.sub("", name)  # lower-case bits at the end of a capitals name
         for _ in range(3):  # and at its start, a token or a stray quote at a time
+            if MISREAD_WORD.match(name):
+                break  # `soIN PROFOND`: a word of the name with letters misread in lower case
             name = NAME_HEAD_JUNK.sub("", name)
     return NAME_JUNK.sub("", re.sub(r"\s{2,}", " ", name)).strip()
 
