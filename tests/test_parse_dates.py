@@ -86,6 +86,9 @@ def test_find_dates(text, expected):
         ("Date:22/05/2025 Heure:18:42", ["18:42"]),  # a label's colon before the hour
         ("LE 220926 A 150726", ["15:07"]),  # a card slip's, its colons lost
         ("LE 220926 A 157726", []),
+        ("LE 12/1024 À 09-48-26", ["09:48"]),  # its colons read as dashes (seed 61)
+        ("12-10-24", []),  # a date, not 12:10:24
+        ("LE 12/10/24 A 29-48-26", []),
     ],
 )
 def test_find_times(text, expected):

@@ -52,6 +52,8 @@ MONTH_FIRST = re.compile(
 COMPACT_AFTER_LABEL = re.compile(r"(?:DATE\s*:?\s*|\bLE\s+(?=\d{6}\s+[AÀ]\s+\d{6}(?!\d))|\bLE\s*(?=\d{8}(?!\d)))"
                                  r"(?P<d>\d{2})(?P<m>\d{2})(?P<y>\d{4}|\d{2})(?!\d)")
 SLIP_COMPACT_TIME = re.compile(r"\bLE\s+\d{6}\s+[AÀ]\s+(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)[0-5]\d(?!\d)")
+# `LE 12/10/24 A 09-48-26`: a card slip's time, its colons read as dashes (the seconds make it a time)
+SLIP_DASHED_TIME = re.compile(r"\bLE\s+\S+\s+[AÀ]\s+(?P<h>[01]\d|2[0-3])\s?-\s?(?P<mi>[0-5]\d)\s?-\s?[0-5]\d(?!\d)")
 
 TIME = re.compile(  # `Heure:18:42` (a label's colon), not the `34:56` of `12:34:56`
     r"(?<![\d.,/])(?<![\d.,/]:)(?P<h>[01]?\d|2[0-3])\s?(?P<sep>[:H]|\.)\s?(?P<mi>[0-5]\d)"
@@ -181,7 +183,8 @@ def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int
             continue  # opening hours `8H30-20H00`
         out.append((f"{int(m['h']):02d}:{m['mi']}", m.start(), m.end()))
     if not out:
-        out = [(f"{m['h']}:{m['mi']}", m.start("h"), m.end()) for m in SLIP_COMPACT_TIME.finditer(s)]
+        out = [(f"{m['h']}:{m['mi']}", m.start("h"), m.end())
+               for pattern in (SLIP_COMPACT_TIME, SLIP_DASHED_TIME) for m in pattern.finditer(s)]
     if not out:
         # `69:52`, `09H64`: a zero read as 6, 8 or 9 makes an impossible time; the zero makes it right
         for m in LOOSE_TIME.finditer(s):
