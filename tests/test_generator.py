@@ -126,10 +126,15 @@ def test_lookalike_is_two_purchases_that_look_alike() -> None:
 
 def test_a_salon_stamp_s_siret_is_in_the_truth_when_the_header_lacks_it() -> None:
     """Seed 53's MAISON CAPILLAIRE prints no SIRET in its header, but its stamp does: the
-    pipeline read it and was marked wrong."""
+    pipeline read it and was marked wrong. The header's SIRET stays the field's truth."""
+    from benchmarks.extraction import score
+
     sample = generate(5300114, "photo")
-    assert sample.truth["stamp"] is True
-    assert sample.truth["retailer"]["siret"] == "89369407500787"
+    assert sample.truth["stamp"] is True and sample.truth["retailer"]["siret"] is None
+    assert sample.truth["stamp_siret"] == "89369407500787"
+    read = lambda siret: {"retailer": {"siret": siret}}  # noqa: E731
+    assert score(read("89369407500787"), sample.truth)["siret"] and score(read(None), sample.truth)["siret"]
+    assert not score(read("89369407500788"), sample.truth)["siret"]
 
 
 def test_pairs_only_for_pair_scenarios() -> None:

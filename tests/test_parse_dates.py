@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.parse import find_dates, find_times, lines_from_text
+from pipeline.parse import find_dates, find_times, lines_from_text, parse_receipt
 from pipeline.parse.dates import pick_date, pick_time
 from pipeline.parse.text import clean_lines
 
@@ -153,3 +153,12 @@ def test_dates_with_their_separators_or_digits_lost_after_a_label(text, expected
 ])
 def test_times_with_zeros_misread(text, expected):
     assert find_times(text) == expected
+
+
+def test_a_day_s_zero_misread_in_a_font_whose_zeros_are_misread_yields_to_another_line():
+    """Seed 61: `28-64-2625` repairs to 28/04/2025, a valid date, but the card slip's `20/64/25`
+    shows the day's 8 was a zero too; another day there is no zero's misread, and stays."""
+    text = "SALON\n34000 MONTPELLIER\nCOUPE 20,00\nTOTAL 20,00\n28-64-2625 13:39:47\nLE 20/64/25 A 13:39:47"
+    fields = parse_receipt(lines_from_text(text))
+    assert fields.date == date(2025, 4, 20)
+    assert parse_receipt(lines_from_text(text.replace("LE 20/", "LE 21/"))).date == date(2025, 4, 28)

@@ -242,6 +242,12 @@ def repaired_date(s: str) -> date | None:
     return None
 
 
+def zero_of(first: date, second: date) -> bool:
+    """Whether `second` is `first` with some of its 6, 8 and 9 read as the zeros they were."""
+    a, b = f"{first:%d%m%Y}", f"{second:%d%m%Y}"
+    return a != b and all(x == y or (x in ZERO_LOOKALIKES and y == "0") for x, y in zip(a, b))
+
+
 @dataclass(frozen=True)
 class DatePick:
     value: date
@@ -267,11 +273,18 @@ def pick_date(lines: list[TextLine]) -> DatePick | None:
                 score += 0.3  # a till footer `0006 002 000027 26/01/2017`
             candidates.append((score, i, m, line))
     if not candidates:
-        for i, line in enumerate(lines):
-            repaired = repaired_date(line.digits)
-            if repaired and find_time_matches(line.digits, allow_dot=True) or repaired and "DATE" in line.labels:
-                return DatePick(repaired, i, round(line.conf * 0.6, 3))
-        return None
+        repairs = [DatePick(repaired, i, round(line.conf * 0.6, 3)) for i, line in enumerate(lines)
+                   if (repaired := repaired_date(line.digits))
+                   and (find_time_matches(line.digits, allow_dot=True) or "DATE" in line.labels)]
+        if not repairs:
+            return None
+        # `28-64-2625` and the card slip's `20/64/25`: a font whose zeros are read 6, 8 or 9 may
+        # have misread a day's 0 too, where the result is still a date: the other line's zero wins
+        best = repairs[0]
+        for other in repairs[1:]:
+            if zero_of(best.value, other.value):
+                best = other
+        return best
     counts = Counter(c[2].value for c in candidates if c[0] > 0)
     best = max(candidates, key=lambda c: (c[0] + 0.2 * (counts[c[2].value] - 1), -c[1]))
     score, i, m, line = best

@@ -83,8 +83,9 @@ def print_ticket(rng: random.Random, purchase: Purchase, scenario: str, *, slip:
         text = [shop.name, shop.street, f"{shop.postal_code} {shop.city}"] + ([f"SIRET {shop.siret}"] if shop.siret else [])
         marks.stamp(rgb, text, (w // 2 + rng.randint(-60, 60), h - 170), rng, size=max(14, w // 34), angle=rng.uniform(-12, 12))
         truth["stamp"] = True
-        if shop.siret:  # the stamp prints the SIRET the header may lack: it is on the proof
-            truth["retailer"] = {**truth["retailer"], "siret": shop.siret}
+        if shop.siret and not truth["retailer"]["siret"]:
+            # the stamp prints the SIRET the header lacks: reading it there is right, missing it too
+            truth["stamp_siret"] = shop.siret
     if duplicata and rng.random() < 0.5:
         marks.stamp(rgb, ["DUPLICATA"], (w // 2, h // 2 + rng.randint(-h // 5, h // 5)), rng, size=w // 7,
                     angle=rng.uniform(25, 55), box=rng.random() < 0.5, strength=rng.uniform(0.5, 0.8),
