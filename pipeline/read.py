@@ -49,8 +49,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  25: with no date read, a line holding a date that lost its second separator is read again;
 #  26: marked zeros joined into one blob by blur are opened one by one; an 8's waist is judged on the
 #      rows between its holes;
-#  27: words read off a band of table left of the print are dropped)
-READER_VERSION = "27"
+#  27: words read off a band of table left of the print are dropped;
+#  28: with no date read, footer lines of figures are read again)
+READER_VERSION = "28"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

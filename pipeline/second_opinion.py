@@ -43,6 +43,8 @@ MAX_POSTAL_LINES = 2
 MAX_TOTAL_LINES = 4
 CONFIRMING_LINES = 2  # lines printing the total (its own, a payment's) that, with the items, confirm it
 MAX_ITEM_LINES = 16
+FOOTER_DIGITS = 5  # a footer line holding this many digits may be a garbled date and time
+MAX_FOOTER_LINES = 3
 DOUBTED_WORD = 90.0  # a shop name with a word read with less confidence is read again (0-100)
 NAME_LINE_MATCH = 90  # rapidfuzz partial ratio of the parsed name to the line it was cut from
 
@@ -82,6 +84,12 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     whole.update([i for i, line in enumerate(lines) if line.underlined][:MAX_ITEM_LINES])
     if fields.date is None:
         whole.update(i for i, t in enumerate(folded) if DATE_LIKE.search(t))
+        # a date line garbled past a date's shape (`Seti 20-11352` for `3.11.26 11:52`): the
+        # lines of figures in the lower half that are no price, total or payment
+        figures_below = [i for i in range(len(lines) // 2, len(lines))
+                         if sum(c.isdigit() for c in folded[i]) >= FOOTER_DIGITS
+                         and not PRICE_AT_END.search(folded[i]) and not TOTAL_LABELS.search(folded[i])]
+        whole.update(figures_below[:MAX_FOOTER_LINES])
     if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
         # `278 AV.`: the B of 27B (bis) is read as an 8; PP-OCR tells them apart
         figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])

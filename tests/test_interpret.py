@@ -230,6 +230,24 @@ def test_a_date_glued_to_the_next_word_by_the_second_engine_is_split():
     assert unglue("REF 1234/56/78AB") == "REF 1234/56/78AB"  # no date
 
 
+def test_a_date_glued_to_its_time_by_the_second_engine_is_split():
+    from pipeline.interpret import unglue
+
+    assert unglue("3.11.2611:52") == "3.11.26 11:52"  # a year is 20xx or two digits: not 2611
+    assert unglue("22/05/202518:42") == "22/05/2025 18:42"
+    assert unglue("3.11.2026") == "3.11.2026"
+
+
+def test_with_no_date_read_a_footer_line_of_figures_is_read_again():
+    """Seed 7: `3.11.26 11:52` printed clear, read `Seti 20-11352`: no date, no date shape."""
+    lines = (*TESSERACT[:7], line("Seti 20-11352", 320), line("Ticket: 12345", 360), line("MERCI", 400))
+    picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
+    assert picks.get(7) is False  # read whole
+    assert 8 not in picks  # the ticket's number ends the line like a price: not a date
+    dated = (*lines[:7], line("LE 21/11/2026 A 14H32", 320), *lines[8:])
+    assert 7 not in dict(lines_to_recheck(dated, parse_receipt(dated)))
+
+
 def test_digit_span_leaves_a_number_ending_the_name_out_of_the_figures():
     item = line("ROULEAU PEINTURE 180 1*12.90 12.90", 0)
     assert digit_span(item) == (item.words[3].box[0], 0, item.box[0] + item.box[2] - item.words[3].box[0], 26)
