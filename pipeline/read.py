@@ -11,6 +11,7 @@ from storage without any OCR.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import replace
 
@@ -50,8 +51,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  26: marked zeros joined into one blob by blur are opened one by one; an 8's waist is judged on the
 #      rows between its holes;
 #  27: words read off a band of table left of the print are dropped;
-#  28: with no date read, footer lines of figures are read again)
-READER_VERSION = "28"
+#  28: with no date read, footer lines of figures are read again;
+#  29: words read off a band of table right of the print are dropped too)
+READER_VERSION = "29"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -97,42 +99,62 @@ def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:
     return replace(mark_underlined(reading, prepared.underlines), page=prepared.index)
 
 
-DEBRIS_CONF = 45.0  # a word read below this (0-100) left of the print's margin is the table's texture
+DEBRIS_CONF = 45.0  # a word read below this (0-100) outside the print's margins is the table's texture
 MARGIN_PERCENTILE = 5  # the print's left margin: this percentile of the left edges of clearly read words
+# (the right margin: the same share from the top of their right edges)
 CLEAR_WORD = 60.0  # ... read at least this well
+CLEAR_RIGHT_WORD = 85.0  # the right margin: the right edges of words read at least this well
 FAR_DEBRIS_CONF = 60.0  # ... or below this when a wide blank (FAR_GAP characters) parts it from the print
 FAR_GAP = 3.0
 MIN_CLEAR_WORDS = 20
+AMOUNT_LIKE = re.compile(r"\d\s?[.,]\s?\d")
 MIN_DEBRIS_LINES = 3  # a band of texture beside the print shows on several lines, a stray mark on one
 
 
 def margin_debris_dropped(reading: Reading) -> Reading:
-    """The reading without the words read off a band of table left of the print, where the
-    crop kept some background (granite read `hte`, `EEE`, `“275`, `HT)` before each line):
-    words read with little confidence, wholly left of the margin the clearly read words
-    share, and on several lines. Such a word was read as a quantity (`“275 SOIN PROFOND`)
-    or hid a line from the items (`HT) K RESISTANCE...` as a VAT line)."""
-    clear = [w for line in reading.lines for w in line.words if w.conf >= CLEAR_WORD and len(w.text) >= 2]
-    if len(clear) < MIN_CLEAR_WORDS:
+    """The reading without the words read off a band of table beside the print, where the
+    crop kept some background (granite read `hte`, `EEE`, `“275`, `HT)` before each line;
+    `KA`, `SE`, `LA,` after them): words read with little confidence, wholly outside the
+    margin the clearly read words share, on several lines. Such a word was read as a
+    quantity (`“275 SOIN PROFOND`), hid a line from the items (`HT) K RESISTANCE...` as a
+    VAT line), or ended the address (`120 GRANDE RUE KA`)."""
+    words = [w for line in reading.lines for w in line.words if len(w.text) >= 2]
+    left_clear = [w for w in words if w.conf >= CLEAR_WORD]
+    # the right margin from the prices and labels read well (a band of table may hold a few
+    # confident bits of junk, which a low bar would count as print)
+    right_clear = [w for w in words if w.conf >= CLEAR_RIGHT_WORD]
+    if len(left_clear) < MIN_CLEAR_WORDS or len(right_clear) < MIN_CLEAR_WORDS:
         return reading
-    margin = float(np.percentile([w.box[0] for w in clear], MARGIN_PERCENTILE))
-    cell = float(np.median([w.box[2] / len(w.text) for w in clear]))  # a character's width
-    kept = []
+    left = float(np.percentile([w.box[0] for w in left_clear], MARGIN_PERCENTILE))
+    right = float(np.percentile([w.box[0] + w.box[2] for w in right_clear], 100 - MARGIN_PERCENTILE))
+    cell = float(np.median([w.box[2] / len(w.text) for w in left_clear]))  # a character's width
+
+    def debris(word: Word, neighbour: Word, outside: bool) -> bool:
+        gap = neighbour.box[0] - (word.box[0] + word.box[2]) if neighbour.box[0] > word.box[0] else \
+            word.box[0] - (neighbour.box[0] + neighbour.box[2])
+        if not outside or AMOUNT_LIKE.search(word.text):
+            return False  # a price read with doubt (`73.8` far right of `SOUS-TOTAL TTC`) is print
+        return word.conf < (FAR_DEBRIS_CONF if gap >= FAR_GAP * cell else DEBRIS_CONF)
+
+    spans = []
     for line in reading.lines:
-        k = 0
-        while k + 1 < len(line.words):
-            word, after = line.words[k], line.words[k + 1]
-            end = word.box[0] + word.box[2]
-            far = after.box[0] - end >= FAR_GAP * cell
-            if end >= margin - cell or word.conf >= (FAR_DEBRIS_CONF if far else DEBRIS_CONF):
-                break
-            k += 1
-        kept.append(k)
-    if sum(k > 0 for k in kept) < MIN_DEBRIS_LINES:
+        w = line.words
+        a, b = 0, len(w)
+        while a + 1 < b and debris(w[a], w[a + 1], w[a].box[0] + w[a].box[2] < left - cell):
+            a += 1
+        while b - 1 > a and debris(w[b - 1], w[b - 2], w[b - 1].box[0] > right + cell):
+            b -= 1
+        spans.append((a, b))
+    cut_left = sum(a > 0 for a, _ in spans) >= MIN_DEBRIS_LINES
+    cut_right = sum(b < len(line.words) for line, (_, b) in zip(reading.lines, spans)) >= MIN_DEBRIS_LINES
+    if not (cut_left or cut_right):
         return reading
-    lines = tuple(replace(make_line(line.words[k:]), underlined=line.underlined) if k else line
-                  for line, k in zip(reading.lines, kept))
-    return replace(reading, lines=lines)
+    lines = []
+    for line, (a, b) in zip(reading.lines, spans):
+        a, b = a if cut_left else 0, b if cut_right else len(line.words)
+        lines.append(replace(make_line(line.words[a:b]), underlined=line.underlined)
+                     if (a, b) != (0, len(line.words)) else line)
+    return replace(reading, lines=tuple(lines))
 
 
 APOSTROPHE_LINES = 2  # the header's first lines, where the shop name is: a lost apostrophe costs it

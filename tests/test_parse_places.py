@@ -142,6 +142,7 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("12 RUE DES ROSES", "12 RUE DES ROSES"),  # words not in the vocabulary are left as read
     ("2 83 BOULEVARD GAMBETTA", "83 BOULEVARD GAMBETTA"),  # a lone digit beside the paper before the number
     ("55 CHEMIN DES VIGNES À", "55 CHEMIN DES VIGNES"),  # a speck after it read as a lone À
+    ("ZAC DU GRAND PRE )", "ZAC DU GRAND PRE"), ("12 RUE DE LA PAIX |", "12 RUE DE LA PAIX"),  # or a bracket
     ("129B RUE SAINT -MARTIN", "129B RUE SAINT-MARTIN"), ("4 rue Saint- Denis", "4 rue Saint-Denis"),
     ("ZA LES PINS - BP 12", "ZA LES PINS - BP 12"),  # spaces on both sides: a separator, kept
 ])

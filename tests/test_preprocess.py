@@ -726,3 +726,18 @@ def test_words_read_off_a_band_of_table_left_of_the_print_are_dropped():
     # on one or two lines it is a stray mark, not a band of table: nothing is dropped
     lone = debris_reading([rows[0], rows[1]] + rows[4:])
     assert margin_debris_dropped(lone) == lone
+
+
+def test_words_read_off_a_band_of_table_right_of_the_print_are_dropped():
+    """Seed 67's U CITY MARCHE: `KA`, `SE`, `LA,` read on the table right of each header line."""
+    from pipeline.read import margin_debris_dropped
+
+    rows = [[("120", 97.0, 337), ("GRANDE", 94.0, 415), ("RUE", 96.0, 556), ("KA", 57.0, 995)],
+            [("13100", 94.0, 267), ("AIX-EN-PROVENCE", 96.0, 385), ("SE", 34.0, 995)],
+            [("Tel.", 96.0, 325), ("0446636487", 96.0, 426), ("LA,", 26.0, 999)],
+            [("COCA-COLA", 90.0, 100), ("2,40", 96.0, 840), ("A", 90.0, 910)],  # a VAT code by its price
+            [("SOUS-TOTAL", 90.0, 100), ("73.8", 37.0, 999)]]  # a price read with doubt is no debris
+    rows += [[("THON", 90.0, 100), ("ENTIER", 90.0, 180), ("4,20€", 95.0, 830)]] * 6
+    out = [line.text for line in margin_debris_dropped(debris_reading(rows)).lines]
+    assert out[:5] == ["120 GRANDE RUE", "13100 AIX-EN-PROVENCE", "Tel. 0446636487", "COCA-COLA 2,40 A",
+                       "SOUS-TOTAL 73.8"]

@@ -467,8 +467,8 @@ def tidy_address(address: str) -> str:
     # `SAINT -MARTIN`: a space read on one side of a hyphen joining two words
     address = re.sub(r"(?<=[^\W\d_])(?:\s+-|-\s+)(?=[^\W\d_])", "-", address)
     words = address.split()
-    while len(words) > 2 and words[-1] in ("À", "à"):
-        words.pop()  # a speck or the paper's edge read as a lone À: no street name ends on a preposition
+    while len(words) > 2 and (words[-1] in ("À", "à") or not any(ch.isalnum() for ch in words[-1])):
+        words.pop()  # a speck or the paper's edge read as a lone À or `)`: no street name ends on them
     words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
     return " ".join(_street_word(w) for w in words)
 
