@@ -64,6 +64,7 @@ KNOWN_RETAILERS = (
     "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE",
 )  # fmt: skip
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
+MAX_NAME_DIGITS = 8  # a header line holding this many digits is a number's, not the name's
 DOUBTED_SHORT = 0.6  # a name of two characters read below this yields to a line after it
 BRAND_SCORE = 90  # rapidfuzz ratio for a header window to count as a known chain
 
@@ -430,6 +431,7 @@ def tidy_name(name: str) -> str:
         name = rest
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
+    name = re.sub(r"\bDOR$", "D'OR", name)  # `LES CISEAUX DOR`: no French word, the apostrophe lost
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
@@ -500,6 +502,10 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
             continue
         if find_date_matches(line.digits) or STREET_NUMBERED.search(line.digits):
             continue
+        if sum(c.isdigit() for c in line.digits) >= MAX_NAME_DIGITS:
+            continue  # `Saret 471 951 699 00993`: a SIRET or phone line whose label was misread
+        if not any(c.isupper() for c in line.raw) and sum(c.isalpha() for c in line.raw) <= 4:
+            continue  # `eee`, `app`: a logo or the table read as a few lower-case letters
         name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
         name = tidy_name(name)
         if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
