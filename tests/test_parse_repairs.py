@@ -132,6 +132,17 @@ def test_a_name_s_first_word_read_partly_in_lower_case_is_kept():
     assert names == ["soIN PROFOND", "COUPE HOMME"]
 
 
+@pytest.mark.parametrize("discount", ["LOYALTY DISCOUNT -5.00\n", ""])
+def test_prices_the_subtotal_vouches_for_are_not_bent_to_the_total(discount):
+    """Seed 61's English ticket: the items made the subtotal 98.28, and 38.10 was `repaired`
+    to 33.10 to make the total 93.28 (LOYALTY DISCOUNT was no discount label)."""
+    text = ("HAIR STUDIO 13\n44000 NANTES\nKER NUTRITIVE MASQUINTENS 60.18\n2 x 30.09\n"
+            "MOROCCANOIL HUILE 100ML 38.10\n3 ITEM(S)\nSUBTOTAL 98.28\n" + discount +
+            "TOTAL DUE 93.28\nCARD 93.28\n05/04/2025 11:03")
+    got = parse(text)
+    assert got.total == Decimal("93.28") and [f"{i.price}" for i in got.items] == ["60.18", "38.10"]
+
+
 def test_a_count_misread_before_its_unit_price_yields_to_the_line_total():
     """`CAFE MOULU 250G 2*3,50 10,50`: 10,50 is three units of 3,50, not two."""
     def item(line):

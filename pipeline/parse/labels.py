@@ -57,6 +57,7 @@ DISCOUNT = re.compile(
     # opens its line (`COUPE BR` is a name cut short)
     r"\bREMISE|\bPROMO|\bREDUC|\bRABAIS|\bCOUPON|\bBON\b|\bAVANTAGE|\bESCOMPTE|^\W*BRI?\b|\bOFFRE"
     r"|-\s?\d+\s?%|\bIMMEDIAT|\bDEDUCTION|\bFIDELITE|\bCAGNOTTE|\bANNUL|\bCORRECTION|\bRETOUR"
+    r"|\bDISCOUNT|\bLOYALTY|\bVOUCHER"  # English tickets
 )
 
 VAT_HEADER = re.compile(r"\bTVA\b|T\.V\.A|\bTAUX\b|\bTX\b|\bVAT\b")

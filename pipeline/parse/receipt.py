@@ -143,6 +143,8 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
                 L.DISCOUNT.search(ln.labels) and any(a.value < 0 for a in T.amounts_of(ln)) for ln in lines[end:]
             )
             target = (subtotal[0] if subtotal else None) if cut else chosen[0]
+            if subtotal and found_items.items and sum(i.price for i in found_items.items) == subtotal[0]:
+                target = None  # the subtotal vouches for the prices as read: the gap lies below it
             fixed = None
             if target and found_items.multiplied and sum(i.price for i in found_items.multiplied) == target:
                 fixed = found_items.multiplied  # `2*5,00 10,66`: the product is what the total vouches for
