@@ -143,6 +143,12 @@ def test_prices_the_subtotal_vouches_for_are_not_bent_to_the_total(discount):
     assert got.total == Decimal("93.28") and [f"{i.price}" for i in got.items] == ["60.18", "38.10"]
 
 
+def test_a_weight_times_its_price_per_kilo_is_rounded_half_up_as_a_till_does():
+    """0,642 kg x 2,50 = 1,605: the till prints 1,61 (half up), the weight was dropped for 1,60."""
+    text = HEADER + "COURGETTES 1,61\n0,642 kg x 2,50 €/kg\nTOTAL 1,61\nCB 1,61" + FOOTER
+    assert [(f"{i.quantity}", f"{i.price}") for i in parse(text).items] == [("0.642", "1.61")]
+
+
 def test_a_count_misread_before_its_unit_price_yields_to_the_line_total():
     """`CAFE MOULU 250G 2*3,50 10,50`: 10,50 is three units of 3,50, not two."""
     def item(line):

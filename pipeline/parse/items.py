@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import product
 
 from pipeline.parse import labels as L
@@ -66,6 +66,11 @@ class ItemsResult:
     # items followed by a quantity line that could not be read (`SR 3570`, `5 X 2,5¢`), each with
     # the count its line opens with (None if none): `items_counted` may settle them
     unsettled: tuple[tuple[int, int | None], ...] = ()
+
+
+def till_cents(value: Decimal) -> Decimal:
+    """A product rounded to the cent as a till does, half up (0,642 kg x 2,50 = 1,605: 1,61)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _q(text: str) -> Decimal:
@@ -171,13 +176,13 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         qty = _qty_line(line)
         if qty is not None:
             q, u, total = qty
-            price = total if total is not None else (q * u).quantize(CENT)
+            price = total if total is not None else till_cents(q * u)
             if pending is not None:
                 items.append(Item(_clean_name(pending.raw), q, price, pending.underlined or line.underlined))
-                products[len(items) - 1] = (q * u).quantize(CENT)
+                products[len(items) - 1] = till_cents(q * u)
                 confs.append(min(pending.conf, line.conf))
                 pending = None
-            elif items and (items[-1].price == price or items[-1].price == (q * u).quantize(CENT)):
+            elif items and (items[-1].price == price or items[-1].price == till_cents(q * u)):
                 last = items[-1]
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
             elif items and items[-1].price >= 1000 and items[-1].price % 1000 == price:
@@ -223,7 +228,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         just_priced = True
         times = QTY_TIMES_UNIT.search(line.digits[: price.start])
         if times and item.quantity == _q(times["q"]):
-            products[len(items) - 1] = (item.quantity * _q(times["u"])).quantize(CENT)
+            products[len(items) - 1] = till_cents(item.quantity * _q(times["u"]))
         confs.append(line.conf * (0.9 if price.guessed else 1.0))
     conf = min(confs) if confs else 0.0
     alternative = None
@@ -304,7 +309,7 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
         name_end = min(name_end, m.start())
         unit_price = _q(m["u"])
         count = price.value / unit_price if unit_price > 0 else None
-        if (count is not None and (quantity * unit_price).quantize(CENT) != price.value
+        if (count is not None and till_cents(quantity * unit_price) != price.value
                 and count == count.to_integral_value() and 1 <= count <= MAX_GARBLED_QTY):
             quantity = count  # `2*3,50 10,50`: the line total is a whole number of units, the count misread
     m = QTE.search(up)
@@ -322,14 +327,14 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
     unit = QTY_BEFORE_PRICE.search(up[: price.start])
     if unit and not others and _letters(line.labels[: unit.start()]) >= MIN_NAME_LETTERS and int(unit["q"]):
         quantity = Decimal(unit["q"])
-        value = (quantity * price.value).quantize(CENT)
+        value = till_cents(quantity * price.value)
         name_end = min(name_end, unit.start())
     name = line.raw[name_start:name_end]
     # `NAME  2  12,25  24,50`: a count before unit price and total
     if len(others) == 1 and quantity == ONE:
         between = re.search(r"\s(\d{1,3})\s*$", up[:name_end])
         count = int(between.group(1)) if between else None
-        if count and (others[0].value * count).quantize(CENT) == price.value:
+        if count and till_cents(others[0].value * count) == price.value:
             quantity = Decimal(count)
             name = line.raw[name_start : between.start()]
     if not others and quantity == ONE:
