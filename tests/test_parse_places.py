@@ -143,6 +143,8 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("2 83 BOULEVARD GAMBETTA", "83 BOULEVARD GAMBETTA"),  # a lone digit beside the paper before the number
     ("55 CHEMIN DES VIGNES À", "55 CHEMIN DES VIGNES"),  # a speck after it read as a lone À
     ("ZAC DU GRAND PRE )", "ZAC DU GRAND PRE"), ("12 RUE DE LA PAIX |", "12 RUE DE LA PAIX"),  # or a bracket
+    ("177 Avonuo Jaures", "177 Avenue Jaures"),  # e read as o twice in a long word
+    ("21 Ruc Saint-Martin", "21 Rue Saint-Martin"), ("12 RUE DE GORE", "12 RUE DE GORE"),  # a short word: a type only
     ("129B RUE SAINT -MARTIN", "129B RUE SAINT-MARTIN"), ("4 rue Saint- Denis", "4 rue Saint-Denis"),
     ("ZA LES PINS - BP 12", "ZA LES PINS - BP 12"),  # spaces on both sides: a separator, kept
 ])

@@ -447,14 +447,30 @@ GENERAL LECLERC GAULLE REPUBLIQUE MARCHE EGLISE GARE ECOLES ECOLE VIGNES TILLEUL
 MOULIN FONTAINE LIBERATION NATIONALE COMMERCE PASTEUR GAMBETTA JAURES VICTOR HUGO MIRABEAU
 MARECHAL PRESIDENT LIBERTE VERDUN PARIS ABBAYE CHAMPS PORTES BELGES MOULINS PRINCESSE
 """.split())
+SHORT_STREET_TYPES = frozenset({"RUE", "QUAI"})  # a short word is mended only to these (`Ruc`): `GORE` may be a name
+
+
+# letters Tesseract confuses in street names (`Avonuo`, `Joan`, `Ruc`): e read as o or c
+STREET_CONFUSIONS = frozenset({("O", "E"), ("C", "E"), ("O", "A"), ("I", "L"), ("L", "I"), ("T", "I")})
+
+
+def confused_from(word: str, vocabulary, most: int) -> str | None:
+    """The one word of `vocabulary` that `word` is, with one to `most` of its letters read as
+    their usual look-alikes (`AVONUO` -> AVENUE, `JOAN` -> JEAN), if exactly one is."""
+    near = [v for v in vocabulary if len(v) == len(word)
+            and 0 < sum(a != b for a, b in zip(word, v)) <= most
+            and all(a == b or (a, b) in STREET_CONFUSIONS for a, b in zip(word, v))]
+    return near[0] if len(near) == 1 else None
 
 
 def _street_word(word: str) -> str:
-    """`word` as the one street-name word one letter away, in the word's own case."""
+    """`word` as the one street-name word one letter away, or two look-alikes away in a long
+    word (a short one only to a street type: `Ruc`), in the word's own case."""
     up = fold(word)
-    if len(up) < 5 or not up.isalpha() or up in STREET_VOCABULARY:
+    if len(up) < 3 or not up.isalpha() or up in STREET_VOCABULARY:
         return word  # `Marché` is MARCHE with its accent
-    near = one_letter_from(up, STREET_VOCABULARY)
+    near = (one_letter_from(up, STREET_VOCABULARY) if len(up) >= 5 else None) or confused_from(
+        up, STREET_VOCABULARY if len(up) >= 5 else SHORT_STREET_TYPES, 2 if len(up) >= 6 else 1)
     if near is None:
         return word
     return "".join(n if w.isupper() else n.lower() for n, w in zip(near, word))
