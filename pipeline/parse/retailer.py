@@ -520,14 +520,13 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
             continue
         if sum(c.isdigit() for c in line.digits) >= MAX_NAME_DIGITS:
             continue  # `Saret 471 951 699 00993`: a SIRET or phone line whose label was misread
-        if not any(c.isupper() for c in line.raw) and sum(c.isalpha() for c in line.raw) <= 4:
-            continue  # `eee`, `app`: a logo or the table read as a few lower-case letters
         name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
         name = tidy_name(name)
         if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
             name = re.sub(r"^[A-Za-z]*[a-z][A-Za-z]*\s+(?=[A-Z]{2})", "", name)  # `eS SUPERETTE`: edge debris
         if len(name) == 2 and line.conf < DOUBTED_SHORT and speck is None:
-            speck = name, i  # `ll` read at 49 % above `STYL'HAIR`: a speck of the logo, if a line follows
+            # `ll` read at 49 % above `STYL'HAIR`: a speck of the logo, if a line follows
+            speck = name, i
             continue
         if len(name) >= 2:
             return name, i
