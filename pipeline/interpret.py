@@ -17,10 +17,10 @@ from difflib import SequenceMatcher
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
-from pipeline.second_opinion import digits_of, is_figure, items_agree
+from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "32"
+PARSER_VERSION = "33"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -200,6 +200,8 @@ def zeros_restored(first: str | None, second: str | None, elsewhere: int = 0) ->
         return "0" + second
     if len(first) == len(second) and first[0] in "68" and second[0] == "0" and first[1:] == second[1:]:
         return second
+    if (m := PADDED_GROUP.match(first)) and second == f"{first[:m.end()]}0{first[m.end() + 1:]}":
+        return second  # `0003-671948`: the number after a padded till number is padded too
     if (here := zeros_misread(first, second)) >= BARRED_ZEROS or (here and elsewhere >= BARRED_ZEROS):
         return second  # a font whose zeros are barred (θ): Tesseract reads them all as 6 or 8
     return None

@@ -52,8 +52,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #      rows between its holes;
 #  27: words read off a band of table left of the print are dropped;
 #  28: with no date read, footer lines of figures are read again;
-#  29: words read off a band of table right of the print are dropped too)
-READER_VERSION = "29"
+#  29: words read off a band of table right of the print are dropped too;
+#  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again)
+READER_VERSION = "30"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

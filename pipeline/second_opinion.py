@@ -37,6 +37,8 @@ DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
 ZERO_LOOKALIKES = re.compile(r"[68]")
+# a ticket's number opening with 6 or 8 after a zero-padded till number (`0003-671948`): its own padding zero
+PADDED_GROUP = re.compile(r"^0\d*[-\s/](?=[68]\d{3,}$)")
 STREET_NUMBER_B = re.compile(r"^\d{1,3}8\s")
 NAME_LINES = 2  # the shop name is printed in the first lines of the header
 MAX_POSTAL_LINES = 2
@@ -93,7 +95,7 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
     if fields.retailer.address and STREET_NUMBER_B.match(fields.retailer.address):
         # `278 AV.`: the B of 27B (bis) is read as an 8; PP-OCR tells them apart
         figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])
-    if fields.ticket and (ZERO_LOOKALIKES.match(fields.ticket) or (
+    if fields.ticket and (ZERO_LOOKALIKES.match(fields.ticket) or PADDED_GROUP.match(fields.ticket) or (
             ZERO_LOOKALIKES.search(fields.ticket) and zeros_in_doubt(lines, fields))):
         # `046184` read `646184`: a padding zero read as 6 or 8; `56884` for 56804 in a font
         # whose zeros the SIRET or postal code show misread

@@ -272,6 +272,8 @@ def test_item_prices_with_a_lost_separator_are_read_again():
     ("6666-6730657", "0006-073057", "0006-073057"), ("6611-6026884", "0011-026804", "0011-026804"),
     ("F2026-86896", "F2026-80806", None),  # a 9 for a 0 among them: not the font's zeros
     ("6611-6026884", "0011-026704", None),  # another digit differs
+    # the number after a zero-padded till number is padded too (seed 67): not after an invoice's year
+    ("0003-671948", "0003-071948", "0003-071948"), ("F2025-65631", "F2025-05631", None),
 ])
 def test_ticket_zeros_are_restored_only_where_the_first_read_a_look_alike(first, second, fixed):
     from pipeline.interpret import zeros_restored
