@@ -20,7 +20,7 @@ from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "33"
+PARSER_VERSION = "34"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -131,10 +131,12 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
 def name_mended(first: str, second: str) -> str | None:
     """`first` mended by a second reading of its line that shows what Tesseract gets wrong
     in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or one letter misread
-    (`NOCTBELLE`). A word the second reading lacks stays: a stray letter of the table
-    (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`, `L'ESPACE K`). The
-    second reading often drops spaces (`PROXICENTRE`), so letters are compared without
-    them and the first's spaces kept; any other difference leaves the name as it was."""
+    (`NOCTBELLE`). Words and letters the second reading lacks stay: a stray letter of the
+    table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`, `L'ESPACE K`), and PP-OCR
+    drops letters (`ARTEMIS COIFURE` mends `ARTENIS COIFFURE`). The second reading often
+    drops spaces (`PROXICENTRE`), so letters are compared without them and the first's
+    spaces kept; any other difference (an apostrophe it lacks: `LANBASSADE`) leaves the
+    name as it was."""
     target = second.replace(" ", "").upper()
     bare = first.replace(" ", "")
     if bare.upper() == target:
@@ -147,6 +149,8 @@ def name_mended(first: str, second: str) -> str | None:
             out += [("", bare[i]) for i in range(i1, i2)]
         elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
             out.append(("'", ""))
+        elif op == "delete" and bare[i1:i2].isalpha():
+            out += [("", bare[i]) for i in range(i1, i2)]  # letters the second reading dropped stay
         elif op == "replace" and i2 - i1 == j2 - j1 == 1 and bare[i1].isalpha() and target[j1].isalpha():
             letters += 1
             out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))

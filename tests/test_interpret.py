@@ -163,6 +163,8 @@ def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_
     ("HAIR STUDIO 13", "HAIR STUDIO 18", None),  # digits are no letters to mend
     ("LA BELLE", "BELLE", None),  # a word of the name, not a stray letter
     ("L'ESPACE K", "L'ESPACE", None),  # the second engine cut the name short
+    ("ARTENIS COIFFURE", "ARTEMIS COIFURE", "ARTEMIS COIFFURE"),  # a letter mended, one it dropped kept
+    ("L'AMBASSADE DE LA COIFFURE", "LANBASSADE DE LA COIFFURE", None),  # it lost the apostrophe: no mending
 ])
 def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, mended):
     assert name_mended(first, second) == mended
