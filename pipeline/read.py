@@ -101,14 +101,13 @@ def read_prepared(prepared: PreparedPage, settings: ReadingSettings) -> Reading:
 
 
 DEBRIS_CONF = 45.0  # a word read below this (0-100) outside the print's margins is the table's texture
-MARGIN_PERCENTILE = 5  # the print's left margin: this percentile of the left edges of clearly read words
-# (the right margin: the same share from the top of their right edges)
-CLEAR_WORD = 60.0  # ... read at least this well
-CLEAR_RIGHT_WORD = 85.0  # the right margin: the right edges of words read at least this well
 FAR_DEBRIS_CONF = 60.0  # ... or below this when a wide blank (FAR_GAP characters) parts it from the print
 FAR_GAP = 3.0
+MARGIN_PERCENTILE = 5  # the left margin: this percentile of the left edges of the words read at
+CLEAR_WORD = 60.0  # least this well; the right margin: the same share from the top of the right
+CLEAR_RIGHT_WORD = 85.0  # edges of the words read at least this well
 MIN_CLEAR_WORDS = 20
-AMOUNT_LIKE = re.compile(r"\d\s?[.,]\s?\d")
+AMOUNT_LIKE = re.compile(r"\d\s?[.,]\s?\d")  # never debris, however doubted
 MIN_DEBRIS_LINES = 3  # a band of texture beside the print shows on several lines, a stray mark on one
 
 
