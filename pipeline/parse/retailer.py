@@ -450,13 +450,13 @@ MARECHAL PRESIDENT LIBERTE VERDUN PARIS ABBAYE CHAMPS PORTES BELGES MOULINS PRIN
 SHORT_STREET_TYPES = frozenset({"RUE", "QUAI"})  # a short word is mended only to these (`Ruc`): `GORE` may be a name
 
 
-# letters Tesseract confuses in street names (`Avonuo`, `Joan`, `Ruc`): e read as o or c
+# letters Tesseract confuses in street names (`Avonuo`, `Ruc`): e read as o or c
 STREET_CONFUSIONS = frozenset({("O", "E"), ("C", "E"), ("O", "A"), ("I", "L"), ("L", "I"), ("T", "I")})
 
 
 def confused_from(word: str, vocabulary, most: int) -> str | None:
     """The one word of `vocabulary` that `word` is, with one to `most` of its letters read as
-    their usual look-alikes (`AVONUO` -> AVENUE, `JOAN` -> JEAN), if exactly one is."""
+    their usual look-alikes (`AVONUO` -> AVENUE, `RUC` -> RUE), if exactly one is."""
     near = [v for v in vocabulary if len(v) == len(word)
             and 0 < sum(a != b for a, b in zip(word, v)) <= most
             and all(a == b or (a, b) in STREET_CONFUSIONS for a, b in zip(word, v))]
