@@ -53,8 +53,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  27: words read off a band of table left of the print are dropped;
 #  28: with no date read, footer lines of figures are read again;
 #  29: words read off a band of table right of the print are dropped too;
-#  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again)
-READER_VERSION = "30"
+#  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again;
+#  31: an apostrophe dropped inside a word of the name's lines put back)
+READER_VERSION = "31"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -160,6 +161,10 @@ def margin_debris_dropped(reading: Reading) -> Reading:
 APOSTROPHE_LINES = 2  # the header's first lines, where the shop name is: a lost apostrophe costs it
 MARK_HEIGHT = (0.15, 0.5)  # an apostrophe's height, in the line's letter heights
 MARK_WIDTH = 0.35  # ... and at most this wide
+LETTER_SHARE = 0.6  # inside a word: a component this share of the word's height or more is a letter
+INSIDE_MARK_HEIGHT = 0.25  # an apostrophe inside a word: at least this share of its height,
+MARK_SLENDER = 1.5  # and this many times taller than wide
+PLACE_SLACK = 0.3  # letters run together: the mark's place along the word, in letters, this near a boundary
 
 
 def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
@@ -167,7 +172,8 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
     lines parted by a blank of about one character, where the only ink is one small mark
     high up (an apostrophe, which a monospaced till font prints in a cell of its own, read
     as a space). A hyphen sits mid-height, a comma or a full stop low, an accent over a
-    letter: none of them is taken."""
+    letter: none of them is taken. `STYLHAIR`, its apostrophe dropped inside one word, has it
+    put back where the word's box shows it between two letters."""
     lines = list(reading.lines)
     for k, line in enumerate(lines[:APOSTROPHE_LINES]):
         words = list(line.words)
@@ -181,9 +187,47 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
                 words[i : i + 2] = [Word(f"{a.text}'{b.text}", min(a.conf, b.conf), (x0, y0, x1 - x0, y1 - y0))]
             else:
                 i += 1
-        if len(words) != len(line.words):
+        for j, word in enumerate(words):
+            if (at := apostrophe_inside(image, word)) is not None:
+                words[j] = replace(word, text=f"{word.text[:at]}'{word.text[at:]}")
+        if words != list(line.words):
             lines[k] = replace(make_line(words, line.box), underlined=line.underlined)
     return replace(reading, lines=tuple(lines)) if lines != list(reading.lines) else reading
+
+
+def apostrophe_inside(image: np.ndarray, word: Word) -> int | None:
+    """Where an apostrophe Tesseract dropped inside a word goes (`STYLHAIR`: 4), when the word's
+    box holds one small mark high up between two letters, alone: counted among the letters,
+    or by its place along the word where letters run together. None otherwise (an accent
+    or a dot over a letter, a quote's two marks, a speck elsewhere, a place in doubt)."""
+    text = word.text
+    if len(text) < 4 or not text.isalpha():
+        return None
+    x, y, w, h = word.box
+    crop = np.ascontiguousarray(image[y : y + h, x : x + w] < 128, dtype=np.uint8)
+    if crop.size == 0:
+        return None
+    _, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    parts = [s for s in stats[1:] if s[4] >= 3]
+    letters = [s for s in parts if s[3] >= LETTER_SHARE * h]
+    overlaps = lambda s, t: s[0] < t[0] + t[2] and t[0] < s[0] + s[2]  # noqa: E731  in columns
+    loose = [s for s in parts if s[3] < LETTER_SHARE * h and not any(overlaps(s, t) for t in letters)]
+    if not letters or len(loose) != 1:
+        return None
+    mx, my, mw, mh, _ = loose[0]
+    # a stroke taller than wide: a speck of dust or print inside a word is a dot (5 x 5 px in `AVENUE`)
+    if not (INSIDE_MARK_HEIGHT * h <= mh <= MARK_HEIGHT[1] * h and mh >= MARK_SLENDER * mw and my + mh <= 0.55 * h):
+        return None
+    if not (any(t[0] + t[2] <= mx for t in letters) and any(t[0] >= mx + mw for t in letters)):
+        return None  # between letters, not at an end
+    if len(letters) == len(text):
+        at = sum(t[0] + t[2] / 2 < mx + mw / 2 for t in letters)
+    else:  # letters run together (`TY`, `AI` in a bold face): by its place along the word
+        share = len(text) * (mx + mw / 2) / w
+        at = round(share)
+        if abs(share - at) > PLACE_SLACK:
+            return None  # between two places: left alone
+    return at if 0 < at < len(text) else None
 
 
 def apostrophe_between(image: np.ndarray, a: Word, b: Word) -> bool:

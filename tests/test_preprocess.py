@@ -741,3 +741,37 @@ def test_words_read_off_a_band_of_table_right_of_the_print_are_dropped():
     out = [line.text for line in margin_debris_dropped(debris_reading(rows)).lines]
     assert out[:5] == ["120 GRANDE RUE", "13100 AIX-EN-PROVENCE", "Tel. 0446636487", "COCA-COLA 2,40 A",
                        "SOUS-TOTAL 73.8"]
+
+
+def letters_and_mark(bars, marks):
+    """A page with letter-like bars (x0, x1) 30 px tall at y 100 and marks (x0, y0, x1, y1)."""
+    image = np.full((200, 400), 255, np.uint8)
+    for x0, x1 in bars:
+        cv2.rectangle(image, (x0, 100), (x1, 129), 0, -1)
+    for x0, y0, x1, y1 in marks:
+        cv2.rectangle(image, (x0, y0), (x1, y1), 0, -1)
+    return image
+
+
+EIGHT = [(100 + 20 * k, 113 + 20 * k) for k in range(4)] + [(190 + 20 * k, 203 + 20 * k) for k in range(4)]
+
+
+@pytest.mark.parametrize("bars, marks, text", [
+    (EIGHT, [(178, 101, 181, 111)], "STYL'HAIR"),  # one slender mark high up between two letters
+    (EIGHT, [(177, 101, 181, 105)], "STYLHAIR"),  # a dot of dust: no apostrophe
+    (EIGHT, [(178, 120, 181, 129)], "STYLHAIR"),  # low: a comma's place
+    (EIGHT, [(175, 101, 176, 111), (181, 101, 182, 111)], "STYLHAIR"),  # two marks: a quote
+    (EIGHT, [(104, 92, 107, 99)], "STYLHAIR"),  # over a letter: an accent
+    # letters run together in a bold face (`TY`, `AI`): the mark's place along the word
+    ([(100, 113), (120, 153), (160, 173), (190, 203), (210, 243), (250, 263)], [(178, 101, 181, 111)], "STYL'HAIR"),
+])
+def test_an_apostrophe_dropped_inside_a_word_of_the_name_is_restored(bars, marks, text):
+    """Seed 17: `STYLHAIR` read as one word, its apostrophe plain to see between L and H."""
+    from pipeline.engines.base import make_line
+    from pipeline.read import apostrophes_restored
+    from pipeline.values import Reading, Word
+
+    image = letters_and_mark(bars, marks)
+    word = Word("STYLHAIR", 63.0, (100, 100, bars[-1][1] - 100 + 1, 30))
+    reading = Reading("tesseract", "5", (make_line([word]),), variant="psm6")
+    assert apostrophes_restored(reading, image).lines[0].text == text
