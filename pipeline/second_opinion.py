@@ -23,8 +23,8 @@ from decimal import Decimal
 from rapidfuzz import fuzz
 
 from pipeline.parse import postcodes
-from pipeline.parse.retailer import luhn_ok, zero_variants, zeros_misread_in
-from pipeline.parse.text import fold
+from pipeline.parse.retailer import luhn_ok, zero_variants
+from pipeline.parse.text import fold, zeros_misread_in
 from pipeline.values import Line, ReceiptFields
 
 TOTAL_LABELS = re.compile(r"TOTAL|TOT\b|PAYER|MONTANT|NET\b|TTC|\bDU\b|CB\b|CARTE|ESPECES|CHEQUE|PERCU|RENDU")

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.parse.text import TextLine, digitize, fold, one_letter_from
+from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, digitize, fold, one_letter_from, zeros_misread_in
 
 MIN_YEAR, MAX_YEAR = 2000, 2099
 
@@ -221,7 +221,6 @@ def _context_score(line: TextLine, prev: TextLine | None) -> float:
 
 
 DATE_SHAPE = re.compile(r"(?<![\d.,])(\d{2})([/.\-])(\d{2})\2(\d{4}|\d{2})(?!\d)")
-ZERO_LOOKALIKES = "689"  # a thermal-font 0 read as 6, 8 or 9 (`16/67/2624`)
 
 
 def _zero(part: str, at: int) -> str:
@@ -244,8 +243,7 @@ def repaired_date(s: str) -> date | None:
 
 def zero_of(first: date, second: date) -> bool:
     """Whether `second` is `first` with some of its 6, 8 and 9 read as the zeros they were."""
-    a, b = f"{first:%d%m%Y}", f"{second:%d%m%Y}"
-    return a != b and all(x == y or (x in ZERO_LOOKALIKES and y == "0") for x, y in zip(a, b))
+    return first != second and zeros_misread_in(f"{first:%d%m%Y}", f"{second:%d%m%Y}")
 
 
 @dataclass(frozen=True)

@@ -37,20 +37,22 @@ def _item_zone_end(lines: list[TextLine]) -> int:
     return len(lines)
 
 
+def _discounts_below(lines: list[TextLine], start: int) -> Decimal:
+    """The discounts (loyalty, vouchers) printed under line `start`, down to the next total,
+    payment or change line, as a negative sum."""
+    cut = Decimal(0)
+    for line in lines[start + 1 :]:
+        if T.label_priority(line) >= 80 or T.payment_method(line) or L.CHANGE.search(line.labels):
+            break
+        found = T.amounts_of(line)
+        if found and found[-1].value < 0 and L.DISCOUNT.search(line.labels):
+            cut += found[-1].value
+    return cut
+
+
 def _discounts_after(lines: list[TextLine], candidates: list[T.Candidate]) -> dict[int, Decimal]:
-    """Per total line: the discounts printed below it (loyalty, vouchers), as a negative sum."""
-    out: dict[int, Decimal] = {}
-    for c in candidates:
-        cut = Decimal(0)
-        for line in lines[c.line + 1 :]:
-            if T.label_priority(line) >= 80 or T.payment_method(line) or L.CHANGE.search(line.labels):
-                break
-            found = T.amounts_of(line)
-            if found and found[-1].value < 0 and L.DISCOUNT.search(line.labels):
-                cut += found[-1].value
-        if cut:
-            out[c.line] = cut
-    return out
+    """Per total line: the discounts printed below it, as a negative sum."""
+    return {c.line: cut for c in candidates if (cut := _discounts_below(lines, c.line))}
 
 
 def _subtotal_net(lines: list[TextLine], subtotal: tuple[Decimal, float, int] | None) -> Decimal | None:
@@ -59,13 +61,7 @@ def _subtotal_net(lines: list[TextLine], subtotal: tuple[Decimal, float, int] | 
     without a discount there (the subtotal alone may be before discounts read elsewhere)."""
     if subtotal is None:
         return None
-    cut = Decimal(0)
-    for line in lines[subtotal[2] + 1 :]:
-        if T.label_priority(line) >= 80 or T.payment_method(line) or L.CHANGE.search(line.labels):
-            break
-        found = T.amounts_of(line)
-        if found and found[-1].value < 0 and L.DISCOUNT.search(line.labels):
-            cut += found[-1].value
+    cut = _discounts_below(lines, subtotal[2])
     return subtotal[0] + cut if cut and subtotal[0] + cut > 0 else None
 
 

@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
-from pipeline.parse.text import TextLine, fold, one_letter_from, repair_words
+from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, fold, one_letter_from, repair_words, zeros_misread_in
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -108,7 +108,6 @@ def luhn_ok(digits: str) -> bool:
 
 
 VAT_NUMBER = re.compile(r"\bFR\s?(?P<key>\d{2})\s?(?P<siren>\d{3}\s?\d{3}\s?\d{3})(?!\d)")
-ZERO_LOOKALIKES = "689"  # a thermal font's dotted or slashed 0 is read as 6, 8 or 9
 MAX_REPAIRS = 5
 
 
@@ -143,12 +142,6 @@ def keyed_siren(head: str, keys: set[int]) -> str | None:
              if d != head[i]}
     found = {v for v in found if luhn_ok(v) and vat_key(v) in keys}
     return found.pop() if len(found) == 1 else None
-
-
-def zeros_misread_in(read: str, real: str) -> bool:
-    """`read` is `real` with none, some or all of its zeros read as 6, 8 or 9 (a thermal
-    font's dotted or slashed 0), and no other digit changed."""
-    return len(read) == len(real) and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(read, real))
 
 
 def zero_variants(digits: str, offset: int = 0):

@@ -239,6 +239,15 @@ def repair_words(raw: str) -> str:
     return "".join(out)
 
 
+ZERO_LOOKALIKES = "689"  # a thermal font's dotted or slashed 0 is read as 6, 8 or 9
+
+
+def zeros_misread_in(read: str, real: str) -> bool:
+    """`read` is `real` with none, some or all of its zeros read as 6, 8 or 9 (a thermal
+    font's dotted or slashed 0), and no other digit changed."""
+    return len(read) == len(real) and all(a == b or (a in ZERO_LOOKALIKES and b == "0") for a, b in zip(read, real))
+
+
 def one_letter_from(word: str, vocabulary) -> str | None:
     """The one word of `vocabulary` with `word`'s length that differs from it by one letter, if
     exactly one does (`JUILLOT` -> JUILLET, `AVONUE` -> AVENUE)."""
