@@ -354,6 +354,47 @@ def test_marked_zeros_joined_into_one_blob_are_opened_one_by_one():
     assert open_slashed_zeros(joined_digits("8B8 88 3883", 18), 25.0)[1] == 0
 
 
+def blurred_line(text: str, font_file: str, size: int = 34, blur: float = 1.2, ink: int = 150) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(f"/usr/share/fonts/truetype/{font_file}", size)
+    canvas = Image.new("L", (40 + size * len(text), 60), 255)
+    ImageDraw.Draw(canvas).text((10, 8), text, font=font, fill=0)
+    grey = cv2.GaussianBlur(np.asarray(canvas), (0, 0), blur)
+    return np.where(grey < ink, 0, 255).astype(np.uint8)
+
+
+def test_a_plain_fonts_lone_blurred_eight_is_no_marked_zero():
+    """Seed 71's `Heure : 12:08` in Liberation Sans Narrow: blurred, the 8 lost its waist and
+    was opened into a 0. A plain font marks no zero: one such digit on a page is an 8."""
+    from pipeline.preprocess.clean import marked_zero, open_slashed_zeros
+
+    clean = blurred_line("12:08", "liberation/LiberationSansNarrow-Regular.ttf", blur=2.0, ink=190)
+    judged = []
+
+    def spy(*args, **kw):
+        judged.append(marked_zero(*args, **kw))
+        return judged[-1]
+
+    import pipeline.preprocess.clean as clean_module
+    original, clean_module.marked_zero = clean_module.marked_zero, spy
+    try:
+        _, opened = open_slashed_zeros(clean, 24.0)
+    finally:
+        clean_module.marked_zero = original
+    assert judged == [True]  # the glyph alone looks like a marked zero...
+    assert opened == 0  # ...but nothing on the page says the font marks its zeros
+
+
+def test_a_marked_zero_standing_clear_shows_the_font_marks_its_zeros():
+    from pipeline.preprocess.clean import dotted_zero
+
+    for font_file, dotted in (("dejavu/DejaVuSansMono.ttf", True), ("liberation/LiberationMono-Regular.ttf", True),
+                              ("freefont/FreeMono.ttf", False), ("liberation/LiberationSansNarrow-Regular.ttf", False)):
+        clean = blurred_line("10 28 08 ABO", font_file, blur=0.6)
+        assert dotted_zero((clean < 128).astype(np.uint8) * 255, 25.0) is dotted, font_file
+
+
 # --- paper masks cut by light, rows of dashes and stars, print above the first line ---------
 
 

@@ -11,6 +11,12 @@ ZERO_INSET = 0.12  # share of its width by which an oval's top and bottom rows a
 MIN_HOLE_BALANCE = 0.5  # smaller hole over larger: a marked zero splits its hole in two similar halves
 MIN_ZERO_WAIST = 0.9  # narrowest row between the two holes over the loops' widest: zeros 0.95-1, a bold 8 ~0.75
 MAX_RUN_DIGITS = 8  # a run of joined digits judged one by one: at most this many heights wide
+# A page's font marks its zeros when a zero stands unjoined with its dot inside, or when
+# several of its two-holed digits are marked zeros: a plain font's blurred 8 is a lone one.
+MIN_MARKED_ZEROS = 2
+MIN_MARKED_SHARE = 0.2  # of the two-holed digits judged (8s, Bs and marked zeros)
+DOT_SPAN = 0.6  # a zero's dot: at most this share of its hole's width and height...
+DOT_CENTRE = 0.25  # ...its centre this share of the hole's height from the hole's centre
 MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one line (printed ones 0.0-0.17)
 
 
@@ -145,13 +151,16 @@ def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarra
     holes so that one hole, a plain 0, remains. Blurred print joins neighbouring
     digits (`67000`'s three zeros made one blob): such a run is judged digit by digit,
     each pair of holes one above the other in a cell of its own.
+
+    A plain font's zero has no mark, and its 8 blurred loses its waist: zeros are only
+    opened on a page whose font shows it marks them (see `MIN_MARKED_ZEROS`).
     """
     ink = (clean < 128).astype(np.uint8) * 255
     contours, hierarchy = cv2.findContours(ink, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
     if hierarchy is None:
         return clean, 0
     tree = hierarchy[0]  # next, previous, first child, parent
-    out, opened = clean, 0
+    hulls, judged = [], 0
     for i, contour in enumerate(contours):
         if tree[i][3] >= 0:
             continue  # a hole
@@ -174,14 +183,40 @@ def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarra
                 cell = glyph.copy()
                 cv2.drawContours(cell, [contours[k] - [x, y] for k in holes if k not in pair], -1, 0, cv2.FILLED)
                 cell = cell[:, c0:c1]
-            if not marked_zero(cell, [contours[k] for k in pair], y, whole_cell=w > h):
-                continue
-            if out is clean:
-                out = clean.copy()
-            hull = cv2.convexHull(np.vstack([contours[k] for k in pair]))
-            cv2.drawContours(out, [hull], -1, 255, cv2.FILLED)
-            opened += 1
-    return out, opened
+            judged += 1
+            if marked_zero(cell, [contours[k] for k in pair], y, whole_cell=w > h):
+                hulls.append(cv2.convexHull(np.vstack([contours[k] for k in pair])))
+    if not hulls or not (dotted_zero(ink, char_height) or len(hulls) >= max(MIN_MARKED_ZEROS, MIN_MARKED_SHARE * judged)):
+        return clean, 0  # a plain font: its blurred 8 (`12:08`) is no zero
+    out = clean.copy()
+    cv2.drawContours(out, hulls, -1, 255, cv2.FILLED)
+    return out, len(hulls)
+
+
+def dotted_zero(ink: np.ndarray, char_height: float) -> bool:
+    """Whether a digit-sized ring on the page (one hole) holds a dot at its centre: a
+    marked zero whose dot did not join the ring."""
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return False
+    tree = hierarchy[0]
+    for i, contour in enumerate(contours):
+        hole = tree[i][2]
+        if hole < 0 or tree[hole][0] >= 0:
+            continue  # a ring with exactly one hole
+        x, y, w, h = cv2.boundingRect(contour)
+        if not (0.6 * char_height <= h <= 1.6 * char_height and w <= h):
+            continue
+        hx, hy, hw, hh = cv2.boundingRect(contours[hole])
+        dot = tree[hole][2]
+        while dot >= 0:
+            dx, dy, dw, dh = cv2.boundingRect(contours[dot])
+            if dw <= DOT_SPAN * hw and dh <= DOT_SPAN * hh and abs(dy + dh / 2 - hy - hh / 2) < DOT_CENTRE * hh:
+                return True
+            dot = tree[dot][0]
+    return False
+
+
 
 
 def digit_cells(contours, holes: list[int], glyph: np.ndarray, x: int, y: int) -> list[tuple[list[int], int, int]]:
