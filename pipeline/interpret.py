@@ -17,15 +17,17 @@ from difflib import SequenceMatcher
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
+from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "34"
+PARSER_VERSION = "35"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
 WEAK_NAME = 0.6  # a shop name read with less confidence yields to the second engine's better read
 CLEAR_NAME = 0.9  # a second reading of the name this confident may mend the first's letters
+HEADER_LINES = 4  # the first engine's lines where a name it doubted may stand
 
 
 # PP-OCR may drop the space between two amounts of a crop: `1*29,8029,80` is `1*29,80 29,80`
@@ -131,7 +133,8 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
 def name_mended(first: str, second: str) -> str | None:
     """`first` mended by a second reading of its line that shows what Tesseract gets wrong
     in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or one letter misread
-    (`NOCTBELLE`). Words and letters the second reading lacks stay: a stray letter of the
+    (`NOCTBELLE`), or more where each word they change becomes a French or English word
+    (`WATSON CAPILLATRE` by `MAISON CAPILLAIRE`). Words and letters the second reading lacks stay: a stray letter of the
     table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`, `L'ESPACE K`), and PP-OCR
     drops letters (`ARTEMIS COIFURE` mends `ARTENIS COIFFURE`). The second reading often
     drops spaces (`PROXICENTRE`), so letters are compared without them and the first's
@@ -156,8 +159,6 @@ def name_mended(first: str, second: str) -> str | None:
             out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))
         else:
             return None
-    if letters > 1:
-        return None
     mended, i = "", 0
     for mark, ch in out:
         if mark:
@@ -165,7 +166,20 @@ def name_mended(first: str, second: str) -> str | None:
         else:
             mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
             i += 1
+    if letters > 1 and not all(is_word(b) for a, b in zip(first.split(), mended.split()) if a != b):
+        return None  # more than one letter changed, unless into words (`WATSON CAPILLATRE`)
     return mended if mended != first else None
+
+
+def letters_dropped(first: str, second: str) -> bool:
+    """Whether `second` is `first` with letters dropped inside its words (`PRI BAS` for
+    PRIX BAS), which PP-OCR does: no better reading, however confident. A whole word
+    dropped (a stray letter of the table before the name) is not this."""
+    a, b = first.upper().split(), second.upper().split()
+    if len(a) != len(b) or a == b:
+        return False
+    return all(op in ("equal", "delete") for x, y in zip(a, b)
+               for op, *_ in SequenceMatcher(None, x, y, autojunk=False).get_opcodes())
 
 
 AS_LETTERS = str.maketrans(LETTER_LOOKALIKES)
@@ -206,12 +220,23 @@ def zeros_restored(first: str | None, second: str | None, elsewhere: int = 0) ->
         return second
     if (m := PADDED_GROUP.match(first)) and second == f"{first[:m.end()]}0{first[m.end() + 1:]}":
         return second  # `0003-671948`: the number after a padded till number is padded too
+    if len(first) == len(second) and all(a == b or a in "68" and padding(second, k)
+                                         for k, (a, b) in enumerate(zip(first, second))):
+        return second  # `0604-051744`: a till number's padding zero, among zeros
     if (here := zeros_misread(first, second)) >= BARRED_ZEROS or (here and elsewhere >= BARRED_ZEROS):
         return second  # a font whose zeros are barred (θ): Tesseract reads them all as 6 or 8
     return None
 
 
 BARRED_ZEROS = 2  # zeros the second reading restores throughout a number, for a font's sake
+
+
+def padding(number: str, at: int) -> bool:
+    """Whether `number[at]` is a zero padding a group of figures: zeros from the group's
+    start up to it, and figures after it (`0004` in `0004-051744`)."""
+    start = max(number.rfind(sep, 0, at) for sep in "-/ ") + 1
+    return (at > start and set(number[start : at + 1]) == {"0"} and at + 1 < len(number)
+            and number[at + 1].isdigit())
 
 
 def zeros_elsewhere(primary: tuple[Line, ...], corrections: tuple[Line, ...], ticket: str | None) -> int:
@@ -259,10 +284,12 @@ def bis_restored(first: str | None, second: str | None) -> str | None:
     return None
 
 
-def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0) -> ReceiptFields:
+def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
+                  header: tuple[str, ...] = ()) -> ReceiptFields:
     """Base fields, with the second engine's shop name (when the first missed or doubted it),
     date (when the first found none), ticket zeros, total, postal code and (when they add up) items.
-    `zeros`: the zeros the second reading restored on lines other than the ticket's."""
+    `zeros`: the zeros the second reading restored on lines other than the ticket's; `header`:
+    the first engine's first lines, which may hold the letters a second name dropped."""
     fields = base
     conf = dict(base.confidence)
     places = postcodes.table()
@@ -275,9 +302,12 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0) ->
     if second.retailer.name and (base.retailer.name is None or (
             second.retailer.name != base.retailer.name
             and (" " in second.retailer.name or " " not in base.retailer.name)  # PP-OCR may drop spaces
+            and not letters_dropped(base.retailer.name, second.retailer.name)
             and conf.get("retailer", 0) < WEAK_NAME <= second.confidence.get("retailer", 0))):
-        # the name lines are re-read whole when the primary engine missed or doubted the name
-        fields = replace(fields, retailer=replace(fields.retailer, name=second.retailer.name))
+        # the name lines are re-read whole when the primary engine missed or doubted the name;
+        # a line it read too faintly to take for the name may still hold letters PP-OCR dropped
+        name = next((text for text in header if letters_dropped(text, second.retailer.name)), second.retailer.name)
+        fields = replace(fields, retailer=replace(fields.retailer, name=name))
         conf["retailer"] = second.confidence.get("retailer", 0.5)
     elif (base.retailer.name and second.retailer.name
           and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
@@ -305,8 +335,10 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0) ->
         fields = replace(fields, ticket=ticket)
     if second.total is not None and second.total != base.total:
         # The second engine reads totals better; Tesseract's total stays only when it is
-        # the better confirmed of the two (by items, subtotal, payment or VAT lines).
-        if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0):
+        # the better confirmed of the two (by items, subtotal, payment or VAT lines), and
+        # never against items that add up to the second's while its own do not.
+        if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0) or (
+                second.items and sum(i.price for i in second.items) == second.total and not items_agree(base)):
             fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
             conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
     if second.items and [(i.quantity, i.price) for i in second.items] == [(i.quantity, i.price) for i in fields.items]:
@@ -336,7 +368,8 @@ def interpret(readings: tuple[Reading, ...]) -> ReceiptFields:
         merged = tuple(line for page in sorted(primary)
                        for line in merge_lines(tuple(primary[page]), corrected.get(page, ())))
         zeros = sum(zeros_elsewhere(tuple(primary[page]), corrected.get(page, ()), fields.ticket) for page in primary)
-        fields = prefer_second(fields, parse_receipt(merged), zeros)
+        header = tuple(line.text.strip() for page in sorted(primary) for line in primary[page][:HEADER_LINES])
+        fields = prefer_second(fields, parse_receipt(merged), zeros, header)
     if any(r.engine == "text-layer" for r in readings):
         fields = replace(fields, markers=tuple(dict.fromkeys((*fields.markers, "e_ticket"))))
     return fields

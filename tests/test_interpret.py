@@ -165,6 +165,8 @@ def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_
     ("L'ESPACE K", "L'ESPACE", None),  # the second engine cut the name short
     ("ARTENIS COIFFURE", "ARTEMIS COIFURE", "ARTEMIS COIFFURE"),  # a letter mended, one it dropped kept
     ("L'AMBASSADE DE LA COIFFURE", "LANBASSADE DE LA COIFFURE", None),  # it lost the apostrophe: no mending
+    ("WATSON CAPILLAIRE", "MAISON CAPILLAIRE", "MAISON CAPILLAIRE"),  # two letters, into a word
+    ("NOCTBELLE SALON", "NOCIBELLE SALUN", None),  # two letters, not all into words
 ])
 def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, mended):
     assert name_mended(first, second) == mended
@@ -183,6 +185,21 @@ def test_a_name_with_debris_of_a_misread_takes_the_clear_second_reading(first, s
     from pipeline.interpret import garbled_replaced
 
     assert garbled_replaced(first, second) == replaced
+
+
+@pytest.mark.parametrize("conf", [55.0, 36.0])  # doubted, or too faint to be taken for the name at all
+def test_a_doubted_name_is_not_replaced_by_a_reading_that_dropped_its_letters(conf):
+    """Seed 79's PRIX BAS, read at 36 %: PP-OCR's confident `PRI BAS` lost the X."""
+    primary_lines = (line("PRIX BAS", 0, conf=conf),) + TESSERACT[1:]
+    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+    box = primary_lines[0].box
+
+    def second(text: str) -> Reading:
+        return Reading("rapidocr", "1", (Line(text=text, conf=95.0, box=box, words=(Word(text, 95.0, box),)),),
+                       variant="lines")
+
+    assert interpret((primary, second("PRI BAS"))).retailer.name == "PRIX BAS"
+    assert interpret((primary, second("PRIX BAT"))).retailer.name == "PRIX BAT"  # another letter: the clearer read
 
 
 def test_a_name_with_debris_is_replaced_only_by_a_clear_second_reading():
@@ -276,6 +293,8 @@ def test_item_prices_with_a_lost_separator_are_read_again():
     ("6611-6026884", "0011-026704", None),  # another digit differs
     # the number after a zero-padded till number is padded too (seed 67): not after an invoice's year
     ("0003-671948", "0003-071948", "0003-071948"), ("F2025-65631", "F2025-05631", None),
+    ("0604-051744", "0004-051744", "0004-051744"),  # a zero padding the till number (seed 79)
+    ("0011-016622", "0011-010622", None),  # a zero after other figures is no padding
 ])
 def test_ticket_zeros_are_restored_only_where_the_first_read_a_look_alike(first, second, fixed):
     from pipeline.interpret import zeros_restored
@@ -459,3 +478,22 @@ def test_a_date_line_that_lost_a_separator_is_read_again_when_no_date_was_read()
     assert dict(lines_to_recheck(lines, fields)).get(7) is False  # the whole line
     dated = TESSERACT[:7] + (line("LE 17/08/2026 A 14:57", 320), line("are LE 11 08/72026", 360))
     assert 8 not in dict(lines_to_recheck(dated, parse_receipt(dated)))  # a date read: no crop
+
+
+def test_the_second_total_whose_items_add_up_wins_over_a_first_whose_items_do_not():
+    """Seed 79's INSTANT BEAUTE: Tesseract read its zeros as 6 (`10,66`, `55,66`, `65,60`)
+    with more confidence than PP-OCR's `65,0`; PP-OCR's prices add up to its total."""
+    first = (line("INSTANT BEAUTE", 0), line("97400 SAINT-DENIS", 40), line("SOIN FUSIO-DOSE 10,66", 160),
+             line("FORFAIT SHAMP COUPE BRUSH 55,66", 200), line("TOTAL 65,60 EUR", 240, conf=95.0),
+             line("CARTE BLEUE 65, 66", 280), line("11/02/2025 15:49", 320))
+
+    def figures(row: Line, text: str, conf: float) -> Line:
+        box = row.words[-2 if row.text.endswith("EUR") else -1].box
+        return Line(text=text, conf=conf, box=row.box, words=(Word(text, conf, box),))
+
+    second = (figures(first[2], "10,00", 97.0), figures(first[3], "55,00", 97.0),
+              figures(first[4], "65,0", 60.0), figures(first[5], "65,00", 97.0))
+    fields = interpret((Reading("tesseract", "5", first, variant="psm6"),
+                        Reading("rapidocr", "1", second, variant="lines")))
+    assert fields.total == Decimal("65.00")
+    assert [f"{i.price:.2f}" for i in fields.items] == ["10.00", "55.00"]

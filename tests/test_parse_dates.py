@@ -162,3 +162,16 @@ def test_a_day_s_zero_misread_in_a_font_whose_zeros_are_misread_yields_to_anothe
     fields = parse_receipt(lines_from_text(text))
     assert fields.date == date(2025, 4, 20)
     assert parse_receipt(lines_from_text(text.replace("LE 20/", "LE 21/"))).date == date(2025, 4, 28)
+
+
+@pytest.mark.parametrize("till, slip, expected", [
+    ("16:34", "18:34:26", "10:34"),  # seed 71: the hour's zero read 6 on the ticket, 8 on the card slip
+    ("16:34", "10:34:26", "10:34"),  # the slip read it right
+    ("10:36", "10:38:26", None),  # a slip printed two minutes later: the minutes are no misread
+    ("16:34", "17:34:26", None),  # 7 is no zero's look-alike
+])
+def test_the_hour_s_zero_is_restored_by_the_card_slip_s_time(till, slip, expected):
+    text = (f"COIFF'AND CO\n42000 SAINT-ETIENNE\nCOUPE HOMME 27,00\nTOTAL 27,00\n31/08/2025 {till}\n"
+            f"CARTE BANCAIRE\nLE 31/08/25 A {slip}\nMONTANT 27,00 EUR")
+    time = parse_receipt(lines_from_text(text)).time
+    assert time == expected if expected else time in (till, slip[:5])  # as printed on one line or the other

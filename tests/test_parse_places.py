@@ -21,6 +21,8 @@ from pipeline.parse.retailer import tidy_city, tidy_name
     ("98000", "MONACO", ("98000", "MONACO")),  # Monaco shares French addressing
     ("31000", None, ("31000", "TOULOUSE")),  # no city read: the code's only place
     ("31000", "ee", ("31000", "TOULOUSE")),  # debris for a city
+    ("31000", "aucr ec", ("31000", "TOULOUSE")), ("33000", "cent six", ("33000", "BORDEAUX")),  # in small letters
+    ("49000", "angers", ("49000", "angers")),  # a city printed small is still its name
     ("20137", None, ("20137", None)),  # a code serving several places: none chosen
 ])
 def test_a_misread_half_of_the_place_is_restored_from_the_other(code, city, fixed):
@@ -110,6 +112,11 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("PROX! CENTRE", "PROXI CENTRE"), ("CHEZ PAUL !", "CHEZ PAUL !"),  # an I read as a bang, not a bang
     ("chez MARIE COIFFURE", "chez MARIE COIFFURE"),  # a small word of the name
     ("mon Salon Beaute", "mon Salon Beaute"),  # a name in mixed case
+    ("MAISON CAPILLATRE", "MAISON CAPILLAIRE"), ("SALON NATHALLE", "SALON NATHALIE"),  # an I read as T or L
+    ("Salon Nathalle", "Salon Nathalie"),  # in its case
+    ("SALON MARLE", "SALON MARLE"),  # MARIE and MARLE: too short a word to tell
+    ("FRANPRIX", "FRANPRIX"), ("BEAUTY STUDIO", "BEAUTY STUDIO"),  # no word, or an English one: as read
+    ("MARLON COIFFURE", "MARLON COIFFURE"),  # an English word (a name) one I from a French one (MARION)
 ])
 def test_shop_names_are_tidied(raw, name):
     assert tidy_name(raw) == name
@@ -144,6 +151,7 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("55 CHEMIN DES VIGNES À", "55 CHEMIN DES VIGNES"),  # a speck after it read as a lone À
     ("ZAC DU GRAND PRE )", "ZAC DU GRAND PRE"), ("12 RUE DE LA PAIX |", "12 RUE DE LA PAIX"),  # or a bracket
     ("177 Avonuo Jaures", "177 Avenue Jaures"),  # e read as o twice in a long word
+    ("162 8D VICTOR HUGO", "162 BD VICTOR HUGO"),  # the B of BD read as 8
     ("21 Ruc Saint-Martin", "21 Rue Saint-Martin"), ("12 RUE DE GORE", "12 RUE DE GORE"),  # a short word: a type only
     ("129B RUE SAINT -MARTIN", "129B RUE SAINT-MARTIN"), ("4 rue Saint- Denis", "4 rue Saint-Denis"),
     ("ZA LES PINS - BP 12", "ZA LES PINS - BP 12"),  # spaces on both sides: a separator, kept
@@ -152,6 +160,11 @@ def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address
 
     assert tidy_address(raw) == address
+
+
+def test_a_street_typed_bd_with_its_b_read_as_8_is_the_address():
+    fields = parse_receipt(lines_from_text("COIFFURE DU PORT\n162 8D VICTOR HUGO\n33000 BORDEAUX\nTOTAL 12,00"))
+    assert fields.retailer.address == "162 BD VICTOR HUGO"
 
 
 def test_an_amount_in_euros_is_never_the_shop_name():

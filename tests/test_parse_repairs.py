@@ -4,6 +4,7 @@ reading of a damaged price is right, and only one reading may fit."""
 from __future__ import annotations
 
 from dataclasses import replace
+import re
 from decimal import Decimal
 
 import pytest
@@ -67,7 +68,7 @@ def test_a_total_with_a_look_alike_digit_yields_to_payment_and_items_together():
     text = ("LA MAISON DU BRICO\n54000 NANCY\nPEINTURE BLA 115,70 EUR\nPERCEUSE VISSEUSE 169,00 EUR\n"
             "TOTAL 284,10 EUR\nCB EMV 284,70\n16/06/26 18:27")
     assert parse(text).total == Decimal("284.70")  # a 7 read as 1: the card and the items agree on 284,70
-    not_alike = text.replace("TOTAL 284,10", "TOTAL 284,40")  # 7 is never read as 4
+    not_alike = text.replace("TOTAL 284,10", "TOTAL 284,40")  # 7 is never read as 4: as printed (or edited)
     assert parse(not_alike).total == Decimal("284.40")
     one_witness = text.replace("CB EMV 284,70", "CB EMV 300,00")  # only the items say 284,70
     assert parse(one_witness).total == Decimal("284.10")
@@ -403,3 +404,38 @@ def test_an_article_count_that_leaves_no_single_answer_changes_nothing():
     settled = parse(HEADER + "CAFE 1,50\nCOCA 7,40\n2 ARTICLES\nTOTAL 8,90€" + FOOTER)
     assert [q for _, q in quantities(settled)] == ["1", "1"]  # nothing unread: nothing to settle
 
+
+
+@pytest.mark.parametrize("total_line, paid", [
+    ("TOTALTTC 10170€", "ESP. 200,00\nRENDU 98,30"),  # cash less the change, and the items, say 101,70
+    ("AMOUNT DUE 10170 EUR", "CARD 101.70"),  # the card too
+])
+def test_a_total_whose_decimal_separator_was_lost_is_read_with_its_cents(total_line, paid):
+    """Seed 71: `TOTALTTC 10170€` printed 101,70 (the comma faint)."""
+    text = ("GRAIN DE BEAUTE\n69002 LYON\nFORFAIT SHAMP COUPE BRUSH 50,00\nSOIN FUSIO DOSE 14,00\n"
+            f"K.DISCIPLINE BAIN 37,70\n{total_line}\n{paid}\n22.08.26 9:51")
+    assert parse(text).total == Decimal("101.70")
+    paid_only = text.replace("37,70", "37,80")  # the items no longer add up: the payment alone vouches
+    assert parse(paid_only).total == Decimal("101.70")
+    # a whole-euro total nothing vouches for as cents stays as read
+    alone = "\n".join(line for line in paid_only.split("\n") if not re.search(r"ESP|RENDU|CARD", line))
+    assert parse(alone).total == Decimal("10170")
+
+
+def test_a_total_misread_beyond_repair_yields_to_the_payment_the_items_vouch_for():
+    """Seed 79's PRIX BAS: `TOTAL EUR 369€` (38,69, its comma and a digit lost)."""
+    text = ("PRIX BAS\n69002 LYON\nCAFE MOULU 250G 3*4,80 14,40 €\nCLEMENTINES 7,72€\nSAC CABAS 1,10 €\n"
+            "BEURRE DOUX 250G 2,70 €\nBANANES 3,18 €\nLESSIVE LIQUIDE 2L 8,29 €\nBISCUITS SABLES 1,30 €\n"
+            "TOTAL EUR 369€\nCARTE BANCAIRE 38,69\n13/04/2025 17:56")
+    assert parse(text).total == Decimal("38.69")
+    assert parse(text.replace("1,30 €", "1,50 €")).total == Decimal("369")  # the card alone: as read
+    # printed with its cents, a total nothing vouches for stays: an edited one must stay visible
+    assert parse(text.replace("369€", "48,69 €")).total == Decimal("48.69")
+
+
+def test_a_vat_rows_base_and_tax_vouch_for_the_total_they_add_up_to():
+    """Seed 79: `APAYER 141.00` for 141,60; the contactless payment and 118,00 + 23,60 say 141,60."""
+    text = ("L'ATELIER COIFFURE\n13008 MARSEILLE\nCOUPE FEMME 32.00 €\nKER.ELIXIR ULTIME MASQ 200ML BUS\n"
+            "APAYER 141.00\nSANS CONTACT 141.60\nTVA HT TVA\n20.00% 118,00 23.60\n05/03/2025 15:27:11")
+    assert parse(text).total == Decimal("141.60")
+    assert parse(text.replace("23.60", "23.00")).total == Decimal("141.00")  # no rate checks that row

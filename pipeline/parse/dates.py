@@ -311,5 +311,23 @@ def pick_time(lines: list[TextLine], date_line: int | None) -> tuple[str, float]
         times = find_time_matches(line.digits, allow_dot=has_date)
         if times:
             near = date_line is not None and rank < 3
-            return times[0][0], round(line.conf * (1.0 if near else 0.8), 3)
+            return hour_zero_restored(times[0][0], lines, i), round(line.conf * (1.0 if near else 0.8), 3)
     return None
+
+
+def hour_zero_restored(time: str, lines: list[TextLine], at: int) -> str:
+    """`time` with its hour's zero restored when another line prints the same minute with
+    the hour misread otherwise (`16:34` and the card slip's `18:34` for 10:34), or right
+    (`10:34`). Only the hour: a slip printed a few minutes apart (`10:36`, `10:38`) differs in
+    its minutes."""
+    for j, line in enumerate(lines):
+        if j == at:
+            continue
+        for other, _, _ in find_time_matches(line.digits, allow_dot=bool(find_date_matches(line.digits))):
+            if other[2:] != time[2:] or other == time:
+                continue
+            spots = [k for k in range(2) if other[k] != time[k]]
+            if len(spots) == 1 and {time[spots[0]], other[spots[0]]} <= set(ZERO_LOOKALIKES + "0"):
+                k = spots[0]
+                return time[:k] + "0" + time[k + 1 :]
+    return time

@@ -67,8 +67,10 @@ class PostalTable:
             completed = self.complete_city(code, city) if city else None
             if completed is not None and completed != city:
                 return code, completed
-            if city is None or not self.matches(code, city) and not LETTERS_OF_A_NAME.search(city):
-                # no city, or debris for one (`ee`): the code's one place, when it has only one
+            if city is None or not self.matches(code, city) and (not LETTERS_OF_A_NAME.search(city)
+                                                                 or city.islower()):
+                # no city, or debris for one (`ee`, `aucr ec`: no place is printed in small
+                # letters that are not its name): the code's one place, when it has only one
                 return code, self.only_name(code) or city
             if not self.matches(code, city) and fold(city) not in self.codes_of:
                 # no place is called that (`MAPSFTLIF`): the code's one place, when it reads alike

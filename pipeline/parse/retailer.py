@@ -12,6 +12,7 @@ from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
 from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, fold, one_letter_from, repair_words, zeros_misread_in
+from pipeline.parse.words import i_restored
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -23,6 +24,7 @@ STREET_WORDS = (
     r"|QUAI|COURS|CRS|IMPASSE|IMP|PASSAGE|SQUARE|SQ|VOIE|ESPLANADE|PROMENADE|FAUBOURG|FBG|FG"
     r"|ROND[- ]POINT|PARVIS|MAIL|GALERIE|RESIDENCE|LIEU[- ]DIT|LD|HAMEAU|CITE|VILLA|SENTIER|TRAVERSE"
     r"|CENTRE COMMERCIAL|CENTRE CIAL|C\.?\s?CIAL|CCIAL|CC|C\.C|ZAC|ZA|ZI|ZONE|PARC|ESPACE|RN|RD|CD"
+    r"|8D"  # BD, its B read as 8: `162 8D VICTOR HUGO`
 )
 # `12 RUE ...`, `12BIS, AV. ...`, `CENTRE COMMERCIAL ...` (numberless site names)
 _NUMBER = r"\d{1,4}\s?(?:BIS|TER|QUATER|B|T|A)?\s?,?\s*"
@@ -425,11 +427,14 @@ def tidy_name(name: str) -> str:
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
     name = re.sub(r"\bDOR$", "D'OR", name)  # `LES CISEAUX DOR`: no French word, the apostrophe lost
+    # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word
+    name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group()) or m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
 # `RUE OE PARIS`, `ZAC OU GRAND PRE`: a D read as an O in the particles of a street name
 PARTICLES = {"OE": "DE", "0E": "DE", "OU": "DU", "0U": "DU", "OES": "DES", "0ES": "DES"}
+MISREAD_TYPES = {"8D": "BD"}  # the street type after the number, a letter read as a figure
 
 
 # Words of French street names, to restore one misread letter (`Avonue`, `Marcho`, `Vignos`)
@@ -481,6 +486,8 @@ def tidy_address(address: str) -> str:
     while len(words) > 2 and (words[-1] in ("À", "à") or not any(ch.isalnum() for ch in words[-1])):
         words.pop()  # a speck or the paper's edge read as a lone À or `)`: no street name ends on them
     words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
+    if len(words) > 2 and words[0][:1].isdigit():
+        words[1] = MISREAD_TYPES.get(words[1], words[1])
     return " ".join(_street_word(w) for w in words)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.parse.dates import find_date_matches, find_time_matches
+from pipeline.parse.dates import DATE_SHAPE, find_date_matches, find_time_matches, repaired_date
 from pipeline.parse.text import TextLine
 
 _NUM = r"(?:N\s?[°O*º]\.?|NO\.?|NR\.?|NUM(?:ERO)?\.?|#)"
@@ -44,16 +44,18 @@ NOT_A_NAME = re.compile(r"^\W*(?:N°|NO\b|NUM|\d|CARTE|COMPTE|FIDEL|PASSAGE|DIVE
 
 def _till_ticket(line: TextLine) -> str | None:
     """The ticket group of a till line `0006 002 000027 26/01/2017 08:21:05` (the third)."""
-    dates = find_date_matches(line.digits)
+    # the date as printed, or with its zeros misread (`62/66/2026`)
+    dates = [(d.start, d.end) for d in find_date_matches(line.digits)] or [
+        m.span() for m in DATE_SHAPE.finditer(line.digits) if repaired_date(m.group())]
     if not dates:
         return None
-    spans = [(d.start, d.end) for d in dates]
-    spans += [(s, e) for _, s, e in find_time_matches(line.digits, allow_dot=True)]
-    before = [m for m in TILL_GROUPS.finditer(line.digits[: dates[0].start])]
+    spans = dates + [(s, e) for _, s, e in find_time_matches(line.digits, allow_dot=True)]
+    start = dates[0][0]
+    before = [m for m in TILL_GROUPS.finditer(line.digits[:start])]
     after_from = max(e for _, e in spans)
     after = [m for m in TILL_GROUPS.finditer(line.digits, after_from)]
     for groups in (before, after):
-        if len(groups) >= 3 and not re.search(r"[A-Z]{2}", line.labels[: dates[0].start]):
+        if len(groups) >= 3 and not re.search(r"[A-Z]{2}", line.labels[:start]):
             return line.raw[groups[2].start() : groups[2].end()]
     return None
 

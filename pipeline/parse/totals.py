@@ -24,6 +24,7 @@ PAYMENT_WORDS = {"CARTE": "card", "BANCAIRE": "card", "ESPECES": "cash", "CHEQUE
 NOT_A_PAYMENT = re.compile(r"ACCEPT|REFUS|MINIMUM|A PARTIR DE|NUMERO DE CARTE FID|CARTE FID|FIDELITE")
 TABLE_RATE = re.compile(r"^\s*(?:TVA\s*)?(?:(?:[A-F]\d?|T\d|\d)\s+|[A-F]\d?\s*[:=]\s*)?(\d{1,2}(?:[.,]\d{1,2})?)(?![\d.,%])")
 KNOWN_RATES_2DP = tuple(f"{Decimal(r):.2f}" for r in L.VAT_RATES)
+CENTS = re.compile(r"\d\s?[.,]\s?\d{2}(?!\d)")  # an amount printed with its cents
 RATE_PERCENT = re.compile(r"(?<![\d.,])(\d{1,2}(?:[.,]\d{1,3})?)\s?%")
 
 
@@ -91,6 +92,7 @@ def first_total_line(lines: list[TextLine]) -> int | None:
 
 
 def total_candidates(lines: list[TextLine]) -> list[Candidate]:
+    """Labelled totals; reason `whole` where the amount was printed without cents (`369€`)."""
     out = []
     for i, line in enumerate(lines):
         prio = label_priority(line)
@@ -98,7 +100,9 @@ def total_candidates(lines: list[TextLine]) -> list[Candidate]:
             continue
         got = line_amount(lines, i)
         if got and got[0] > 0:
-            out.append(Candidate(got[0], prio, i, got[1], "label"))
+            source = line if amounts_of(line) else lines[i + 1]
+            whole = not CENTS.search(source.digits)
+            out.append(Candidate(got[0], prio, i, got[1], "whole" if whole else "label"))
     return out
 
 
@@ -195,8 +199,7 @@ def _vat_row(line: TextLine, in_table: bool) -> tuple[VatLine, Decimal | None] |
     for i, ht in enumerate(numbers):
         for tva in numbers[i + 1 :] + numbers[:i]:
             if tva != ht and abs(ht * rate / 100 - tva) <= max(VAT_TOLERANCE, ht * Decimal("0.001")):
-                ttc = ht + tva
-                return VatLine(rate, tva), (ttc if ttc in numbers else None)
+                return VatLine(rate, tva), ht + tva  # printed or not, the rate vouches for the pair
     if len(numbers) == 1:
         return VatLine(rate, numbers[0]), None
     if len(numbers) >= 3:
@@ -205,7 +208,8 @@ def _vat_row(line: TextLine, in_table: bool) -> tuple[VatLine, Decimal | None] |
 
 
 def find_vat(lines: list[TextLine]) -> tuple[tuple[VatLine, ...], Decimal | None, float]:
-    """The VAT table, the sum of its TTC column (when printed) and a confidence."""
+    """The VAT table, the sum of its TTC column (printed, or HT plus VAT where the rate
+    checks them) and a confidence."""
     rows: list[VatLine] = []
     ttcs: list[Decimal | None] = []
     confs: list[float] = []
@@ -328,9 +332,22 @@ def choose_total(
              for c in pool if set(checks(c.value)) <= {"items"}
              for v in zero_variants(c.value) if set(checks(v)) - set(checks(c.value))]
 
+    # A decimal separator lost (`TOTALTTC 10170€` for 101,70): the same digits with two
+    # decimals, where the evidence vouches for them and none vouches for the whole number.
+    for c in [c for c in pool if c.reason == "whole"]:
+        cents = (c.value / 100).quantize(TOLERANCE)
+        if c.value >= 100 and not checks(c.value) and checks(cents):
+            pool.append(Candidate(cents, c.priority - 3, c.line, c.conf * 0.9, "separator_restored"))
+
     # Any other look-alike digit (`337,10` for 337,70) only where two kinds of evidence agree on it.
     pool += [Candidate(v, c.priority - 4, c.line, c.conf * 0.85, "digit_repaired")
              for c in list(pool) if not checks(c.value) for v in one_digit_variants(c.value) if len(checks(v)) >= 2]
+
+    # A total line misread beyond repair (`TOTAL EUR 369€` for 38,69: no cents) that nothing
+    # vouches for yields to a payment another kind of evidence vouches for (the items, the
+    # VAT table). A total printed with its cents stays: an edited total must stay visible.
+    if candidates and all(c.reason == "whole" for c in candidates) and not any(checks(c.value) for c in pool):
+        pool += [Candidate(v, 70, -1, 0.6, "payment") for v in paid if len(checks(v)) >= 2]
 
     weights = {"payment": 30, "vat_ttc": 20, "items": 15, "subtotal_net": 15}
     best = max(pool, key=lambda c: (c.priority + sum(weights[k] for k in checks(c.value)), c.line))
