@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "35"
+PARSER_VERSION = "36"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -154,9 +154,9 @@ def name_mended(first: str, second: str) -> str | None:
             out.append(("'", ""))
         elif op == "delete" and bare[i1:i2].isalpha():
             out += [("", bare[i]) for i in range(i1, i2)]  # letters the second reading dropped stay
-        elif op == "replace" and i2 - i1 == j2 - j1 == 1 and bare[i1].isalpha() and target[j1].isalpha():
-            letters += 1
-            out.append(("", target[j1] if bare[i1].isupper() else target[j1].lower()))
+        elif op == "replace" and i2 - i1 == j2 - j1 and bare[i1:i2].isalpha() and target[j1:j2].isalpha():
+            letters += i2 - i1
+            out += [("", t if b.isupper() else t.lower()) for b, t in zip(bare[i1:i2], target[j1:j2])]
         else:
             return None
     mended, i = "", 0

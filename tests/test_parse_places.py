@@ -110,6 +110,7 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("0 TACOS DU CENTRE", "O'TACOS DU CENTRE"),  # the O' read as a zero
     ("vier add LES CISEAUX D'OR", "LES CISEAUX D'OR"),  # lower-case debris before a capitals name
     ("PROX! CENTRE", "PROXI CENTRE"), ("CHEZ PAUL !", "CHEZ PAUL !"),  # an I read as a bang, not a bang
+    ("COIFF*AND CO", "COIFF'AND CO"), ("PIZZA * 2", "PIZZA * 2"),  # an apostrophe read as a star, not a star
     ("chez MARIE COIFFURE", "chez MARIE COIFFURE"),  # a small word of the name
     ("mon Salon Beaute", "mon Salon Beaute"),  # a name in mixed case
     ("MAISON CAPILLATRE", "MAISON CAPILLAIRE"), ("SALON NATHALLE", "SALON NATHALIE"),  # an I read as T or L
@@ -189,3 +190,13 @@ def test_a_bracket_closing_nothing_after_a_shop_name_is_the_paper_edge():
 def test_siret_read_with_letters_for_digits(line, siret):
     fields = parse_receipt(lines_from_text("SALON\n75008 PARIS\n" + line + "\nTOTAL 12,00\n21/11/2026"))
     assert fields.retailer.siret == siret
+
+
+@pytest.mark.parametrize("site", ["CENTRE CIAL LES ARCADES", "ZI LES PORTES DU SUD", "ZAC DU GRAND PRE"])
+def test_a_shopping_centre_first_under_an_unread_name_is_the_address_not_the_name(site):
+    """Seed 71's LIDOR DISCOUNT: its name unread, the centre became the shop's name."""
+    lines = f"{site}\n13100 AIX-EN-PROVENCE\nTEL: 04 30 49 84 55\nCOUPE 20,00\nTOTAL 20,00"
+    retailer = parse_receipt(lines_from_text(lines)).retailer
+    assert (retailer.name, retailer.address) == (None, site)
+    retailer = parse_receipt(lines_from_text("LIDOR DISCOUNT\n" + lines)).retailer
+    assert (retailer.name, retailer.address) == ("LIDOR DISCOUNT", site)

@@ -31,8 +31,10 @@ _NUMBER = r"\d{1,4}\s?(?:BIS|TER|QUATER|B|T|A)?\s?,?\s*"
 _BEFORE_STREET = r"(?:[A-Z]+(?:\s+|'))?"  # `GRANDE RUE`, `GRAND'RUE`, `VIEILLE ROUTE`
 STREET = re.compile(rf"^(?:{_NUMBER})?{_BEFORE_STREET}(?:{STREET_WORDS})\b\.?")
 STREET_NUMBERED = re.compile(rf"\b{_NUMBER}{_BEFORE_STREET}(?:{STREET_WORDS})\b")
-# `ROUTE DE LYON`, `RUE DE LA PAIX`: a road and its name, never a shop's name, even numberless and first
-ROAD_NAME = re.compile(r"^(?:RUE|AVENUE|BOULEVARD|ROUTE|CHEMIN|ALLEE|IMPASSE|QUAI)\s+(?:DE|DU|DES|D'|LA|LE|LES)\b")
+# `ROUTE DE LYON`, `RUE DE LA PAIX`, `CENTRE CIAL LES ARCADES`, `ZI LES PORTES DU SUD`: a road
+# and its name, a shopping centre or a business park, never a shop's name, even numberless and first
+ROAD_NAME = re.compile(r"^(?:(?:RUE|AVENUE|BOULEVARD|ROUTE|CHEMIN|ALLEE|IMPASSE|QUAI)\s+(?:DE|DU|DES|D'|LA|LE|LES)\b"
+                       r"|(?:CENTRE\s+(?:COMMERCIAL|CIAL)|C\.?\s?CIAL|CCIAL|ZAC|ZI|ZA)\s)")
 # Above the postal code line, `29 LES HAUTS DE ...`: a number then words is the street.
 NUMBER_THEN_WORDS = re.compile(r"^\d{1,4}\s?(?:BIS|TER|B|A)?\s?,?\s+[A-Z'\-]{2,}(?:\s+[A-Z'\-.]+)+$")
 POSTAL = re.compile(
@@ -426,6 +428,7 @@ def tidy_name(name: str) -> str:
         name = rest
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
+    name = re.sub(r"(?<=[A-Z]{2})\*(?=[A-Z]{2})", "'", name)  # `COIFF*AND CO`: an apostrophe read as a star
     name = re.sub(r"\bDOR$", "D'OR", name)  # `LES CISEAUX DOR`: no French word, the apostrophe lost
     # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group()) or m.group(), name)
