@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "36"
+PARSER_VERSION = "37"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -326,10 +326,11 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
     if (address := bis_restored(base.retailer.address, second.retailer.address)) is not None:
         fields = replace(fields, retailer=replace(fields.retailer, address=address))
     if base.date is None and second.date is not None:
-        # date lines are re-read whole when the primary reading found no date (`13 août 2626`)
-        fields = replace(fields, date=second.date, time=fields.time or second.time)
+        # date lines are re-read whole when the primary reading found no date (`13 août 2626`),
+        # and the time beside it with them (`92;10.25 18:90` read `22.10.25 18:56`)
+        fields = replace(fields, date=second.date, time=second.time or fields.time)
         conf["date"] = second.confidence.get("date", 0.5)
-        if base.time is None and second.time is not None:
+        if second.time is not None:
             conf["time"] = second.confidence.get("time", 0.5)
     if (ticket := zeros_restored(base.ticket, second.ticket, zeros)) is not None:
         fields = replace(fields, ticket=ticket)

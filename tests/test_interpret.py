@@ -373,6 +373,16 @@ def test_a_date_the_first_engine_misread_is_taken_from_the_second():
     assert str(both.date) == "2026-08-13" and both.time == "17:39"
 
 
+def test_a_date_taken_from_the_second_engine_brings_the_time_it_read_beside_it():
+    """Seed 79: `92;10.25 18:90`, the date unread and the time's 56 read 90 (zeroed to 18:00)."""
+    lines = TESSERACT[:7] + (line("92;10.25 18:90", 320),)
+    alone = interpret((Reading("tesseract", "5", lines, variant="psm6"),))
+    assert alone.date is None and alone.time == "18:00"
+    fix = Line(text="22.10.25 18:56", conf=97.0, box=lines[7].box, words=(Word("22.10.25 18:56", 97.0, lines[7].box),))
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
+    assert str(both.date) == "2025-10-22" and both.time == "18:56"
+
+
 def test_a_siret_read_again_passing_its_check_keys_replaces_a_misread_one():
     from pipeline.parse.retailer import luhn_ok
 

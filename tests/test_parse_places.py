@@ -16,6 +16,7 @@ from pipeline.parse.retailer import tidy_city, tidy_name
     ("64206", "BIARRITZ", ("64200", "BIARRITZ")),
     ("38000", "GRENOBL", ("38000", "GRENOBLE")),  # the city cut at the paper's edge
     ("13001", "MARS", ("13001", "MARSEILLE")),
+    ("42000", "SAINT-Er", ("42000", "SAINT-ETIENNE")),  # cut, and a lower-case speck of the edge after it
     ("06000", "NICE RER", ("06000", "NICE")),  # debris read after the name
     ("20137", "PORTO VECCHIO", ("20137", "PORTO VECCHIO")),  # a right pair is left as printed
     ("98000", "MONACO", ("98000", "MONACO")),  # Monaco shares French addressing
@@ -153,6 +154,7 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("ZAC DU GRAND PRE )", "ZAC DU GRAND PRE"), ("12 RUE DE LA PAIX |", "12 RUE DE LA PAIX"),  # or a bracket
     ("177 Avonuo Jaures", "177 Avenue Jaures"),  # e read as o twice in a long word
     ("162 8D VICTOR HUGO", "162 BD VICTOR HUGO"),  # the B of BD read as 8
+    ("3B Grando Rue", "3B Grande Rue"),
     ("21 Ruc Saint-Martin", "21 Rue Saint-Martin"), ("12 RUE DE GORE", "12 RUE DE GORE"),  # a short word: a type only
     ("129B RUE SAINT -MARTIN", "129B RUE SAINT-MARTIN"), ("4 rue Saint- Denis", "4 rue Saint-Denis"),
     ("ZA LES PINS - BP 12", "ZA LES PINS - BP 12"),  # spaces on both sides: a separator, kept

@@ -28,6 +28,7 @@ CITY_SCORE = 85  # fuzzy score for a garbled city read to stand for a name of it
 MIN_PREFIX = 4  # a city cut at the paper's edge (`GRENOBL`) keeps at least this many letters
 MISREAD_CITY = 40  # similarity (0-100) of a city read as no place's name to the one its code serves
 LETTERS_OF_A_NAME = re.compile(r"[A-Za-z]{4}")  # a read with no four letters in a row is no city name
+LOWER_TAIL = re.compile(r"(?<=[A-Z])[a-z]{1,2}$")
 
 
 def fold(name: str) -> str:
@@ -104,7 +105,10 @@ class PostalTable:
             head = [n for n in names if fold(n) == " ".join(words[:k])]
             if head:
                 return printed_form(head)
-        # cut mid-word only: `LE CHESNAY` is an older name of LE CHESNAY-ROCQUENCOURT, not a cut
+        # cut mid-word only: `LE CHESNAY` is an older name of LE CHESNAY-ROCQUENCOURT, not a cut;
+        # a capitals name may end in a lower-case speck of the edge (`SAINT-Er`)
+        if (speck := LOWER_TAIL.search(city)) and city[: speck.start()].isupper():
+            folded = fold(city[: speck.start()])
         cut = [n for n in names if len(folded) >= MIN_PREFIX and fold(n).startswith(folded)
                and fold(n)[len(folded) : len(folded) + 1].isalpha()]
         if len({fold(n) for n in cut}) == 1:
