@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "37"
+PARSER_VERSION = "38"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -40,13 +40,17 @@ GLUED_PRICE = re.compile(r"([A-Za-z])(?=\d{1,5}[,.]\d\d(?!\d))")
 GLUED_DATE = re.compile(r"(?<!\d)(\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2}))(?=[A-Za-z])")
 # and a date glued to its time: `3.11.2611:52`, `22/05/202518:42` (a year is 20xx or two digits)
 GLUED_DATE_TIME = re.compile(r"(?<!\d)(\d{1,2}[/.\-]\d{1,2}[/.\-](?:20\d\d|\d\d))(?=\d{1,2}[:H]\d\d(?!\d))")
+# and a count of one glued to a unit price that lost its comma, before the same amount as the
+# line's total: `1390939.09` is `1 39,09 39.09`
+GLUED_ECHO = re.compile(r"(?<![\d,.])(1)(\d{1,4})(\d\d)(?=(\2[,.]\3)(?!\d))")
 MINUS = re.compile(r"^\s*[-—–]")
 AMOUNT_AT_END = re.compile(r"\d\s?[,.]\s?\d\d\s*(?:€|EUR|E|[A-Z]UR)?\W{0,2}$", re.IGNORECASE)
 
 
 def unglue(text: str) -> str:
-    """The spaces the second engine may drop between two amounts, a postal code and its city,
-    a name and its price, or a date and the word or the time after it."""
+    """The spaces the second engine may drop between two amounts, a count and a unit price,
+    a postal code and its city, a name and its price, or a date and the word or the time after it."""
+    text = GLUED_ECHO.sub(r"\1 \2,\3 ", text)
     text = GLUED_PRICE.sub(r"\1 ", GLUED_POSTCODE.sub(r"\1 ", GLUED_AMOUNTS.sub(r"\1 ", text)))
     return GLUED_DATE_TIME.sub(r"\1 ", GLUED_DATE.sub(r"\1 ", text))
 

@@ -258,6 +258,15 @@ def test_a_date_glued_to_its_time_by_the_second_engine_is_split():
     assert unglue("3.11.2026") == "3.11.2026"
 
 
+def test_a_count_glued_to_a_unit_price_that_lost_its_comma_is_split():
+    """Seed 71's `1°39,09 39,09` read by PP-OCR `1390939.09`: one amount of 1,390,939.09."""
+    from pipeline.interpret import unglue
+
+    assert unglue("1390939.09") == "1 39,09 39.09"
+    assert unglue("KER.GENESIS 2104510.45") == "KER.GENESIS 2104510.45"  # 2 x 10,45 is no 10,45
+    assert unglue("12345 23.45") == "12345 23.45"  # apart already
+
+
 def test_with_no_date_read_a_footer_line_of_figures_is_read_again():
     """Seed 7: `3.11.26 11:52` printed clear, read `Seti 20-11352`: no date, no date shape."""
     lines = (*TESSERACT[:7], line("Seti 20-11352", 320), line("Ticket: 12345", 360), line("MERCI", 400))

@@ -439,3 +439,13 @@ def test_a_vat_rows_base_and_tax_vouch_for_the_total_they_add_up_to():
             "APAYER 141.00\nSANS CONTACT 141.60\nTVA HT TVA\n20.00% 118,00 23.60\n05/03/2025 15:27:11")
     assert parse(text).total == Decimal("141.60")
     assert parse(text.replace("23.60", "23.00")).total == Decimal("141.00")  # no rate checks that row
+
+
+def test_the_line_above_the_first_item_whose_figures_are_the_gap_is_the_first_item():
+    """Seed 71's BRICO DEPOT SUD: `GANTS DE TRAVAIL “409`, its price's comma lost, above the
+    first price read; the total less the other items is 4,09."""
+    text = ("BRICO DEPOT SUD\n37000 TOURS\nTVA FR85192260685\nGANTS DE TRAVAIL “409\n"
+            "ROULEAU PEINTURE 180MM *10.50\nESCABEAU ALU 5 MARCHES *104.50\nPERCEUSE VISSEUSE 18V *332.40\n"
+            "TOTAL 451.49 €\nCARTE BLEUE 451.49")
+    assert items_of(parse(text))[0] == ("GANTS DE TRAVAIL", "4.09")
+    assert len(parse(text.replace("“409", "“419")).items) == 3  # figures that are not the gap: no item

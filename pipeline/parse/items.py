@@ -399,6 +399,11 @@ def damaged_price(digits: str) -> re.Match | None:
     return next((m for rule in DAMAGED_PRICES if (m := rule.search(digits))), None)
 
 
+def _shown_digits(text: str) -> str:
+    """The figures of `text` but its zeros (a lost price's zeros are often lost with it)."""
+    return re.sub(r"\D", "", text).replace("0", "")
+
+
 def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item, ...],
                   target: Decimal) -> tuple[Item, ...] | None:
     """The items with the lines whose price could not be read added back, when that makes
@@ -418,6 +423,9 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
         first = max((i + 1 for i in range(start, priced) if _is_info(lines[i])), default=start)
     elif priced < first and not any(_is_info(lines[i]) for i in range(priced, first)):
         first = priced  # the first item's price is the damaged one
+    above = _shown_digits(lines[first - 1].digits) if start < first else ""
+    if len(above) >= 2 and above == _shown_digits(f"{gap:.2f}") and not _is_info(lines[first - 1]):
+        first -= 1  # `GANTS DE TRAVAIL “409` above the first item read: its price, separator lost
     found: list[tuple[int, Item]] = []
     unpriced: list[tuple[int, str, Decimal]] = []
     for i in range(first, end):
@@ -441,8 +449,8 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
     rest = gap - sum((it.price for _, it in found), Decimal(0))
     if rest > 0 and len(unpriced) == 1:
         i, name, quantity = unpriced[0]
-        shown = re.sub(r"\D", "", lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :]).replace("0", "")
-        if shown == re.sub(r"\D", "", f"{rest:.2f}").replace("0", "") or not shown:
+        shown = _shown_digits(lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :])
+        if shown == _shown_digits(f"{rest:.2f}") or not shown:
             found = sorted([*found, (i, Item(name, quantity, rest, lines[i].underlined))], key=lambda f: f[0])
     if not found or sum(it.price for _, it in found) != gap:
         return None
