@@ -449,3 +449,16 @@ def test_the_line_above_the_first_item_whose_figures_are_the_gap_is_the_first_it
             "TOTAL 451.49 €\nCARTE BLEUE 451.49")
     assert items_of(parse(text))[0] == ("GANTS DE TRAVAIL", "4.09")
     assert len(parse(text.replace("“409", "“419")).items) == 3  # figures that are not the gap: no item
+
+
+def test_a_lost_price_whose_count_and_unit_price_are_printed_takes_them():
+    """Seed 61's `BLOND ABSOLU 2*51,50 103, AA` (underlined): the gap to the subtotal is 103,00,
+    and 2 x 51,50 says so: the item is 2 BLOND ABSOLU, not one named with its figures."""
+    from pipeline.values import Line
+
+    texts = ["L'AMBASSADE DE LA COIFFURE", "44000 NANTES", "TVA INTRA : FR45208553115", "SOIN FUSIO . 11,00",
+             "K CHROMA ABS 1*56,10 56,10", "BLOND ABSOLU 2*51,50 103, AA", "4 ARTICLE(S)", "SOUS TOTAL 170,10",
+             "AVANTAGE FIDELITE -17,01", "NET A PAYER 153,09 EUR", "ESPECES 200,00", "A RENDRE 46,91"]
+    lines = tuple(Line(text=t, conf=90.0, box=(0, 40 * k, 300, 30), underlined=k in (4, 5)) for k, t in enumerate(texts))
+    last = parse_receipt(lines).items[-1]
+    assert (last.name, last.quantity, last.price) == ("BLOND ABSOLU", 2, Decimal("103.00"))

@@ -449,7 +449,11 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
     rest = gap - sum((it.price for _, it in found), Decimal(0))
     if rest > 0 and len(unpriced) == 1:
         i, name, quantity = unpriced[0]
+        times = QTY_TIMES_UNIT.search(lines[i].digits)
         shown = _shown_digits(lines[i].digits[lines[i].digits.find(name.upper()[-3:]) + 3 :])
+        if times and _q(times["q"]) * _q(times["u"]) == rest and lines[i].raw[: times.start()].strip():
+            # `BLOND ABSOLU 2*51,50 103, AA`: the count and unit price say what the lost price is
+            name, quantity, shown = _clean_name(lines[i].raw[: times.start()]), _q(times["q"]), ""
         if shown == _shown_digits(f"{rest:.2f}") or not shown:
             found = sorted([*found, (i, Item(name, quantity, rest, lines[i].underlined))], key=lambda f: f[0])
     if not found or sum(it.price for _, it in found) != gap:
