@@ -138,12 +138,12 @@ def name_mended(first: str, second: str) -> str | None:
     """`first` mended by a second reading of its line that shows what Tesseract gets wrong
     in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or one letter misread
     (`NOCTBELLE`), or more where each word they change becomes a French or English word
-    (`WATSON CAPILLATRE` by `MAISON CAPILLAIRE`). Words and letters the second reading lacks stay: a stray letter of the
-    table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`, `L'ESPACE K`), and PP-OCR
-    drops letters (`ARTEMIS COIFURE` mends `ARTENIS COIFFURE`). The second reading often
-    drops spaces (`PROXICENTRE`), so letters are compared without them and the first's
-    spaces kept; any other difference (an apostrophe it lacks: `LANBASSADE`) leaves the
-    name as it was."""
+    (`WATSON CAPILLATRE` by `MAISON CAPILLAIRE`). Words and letters the second reading lacks
+    stay: a stray letter of the table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`,
+    `L'ESPACE K`), and PP-OCR drops letters (`ARTEMIS COIFURE` mends `ARTENIS COIFFURE`).
+    The second reading often drops spaces (`PROXICENTRE`), so letters are compared without
+    them and the first's spaces kept; any other difference (an apostrophe it lacks:
+    `LANBASSADE`) leaves the name as it was."""
     target = second.replace(" ", "").upper()
     bare = first.replace(" ", "")
     if bare.upper() == target:

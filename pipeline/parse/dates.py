@@ -320,6 +320,8 @@ def hour_zero_restored(time: str, lines: list[TextLine], at: int) -> str:
     the hour misread otherwise (`16:34` and the card slip's `18:34` for 10:34), or right
     (`10:34`). Only the hour: a slip printed a few minutes apart (`10:36`, `10:38`) differs in
     its minutes."""
+    if not set(time[:2]) & set(ZERO_LOOKALIKES + "0"):
+        return time  # no hour digit a zero or its look-alike: nothing another line could settle
     for j, line in enumerate(lines):
         if j == at:
             continue
