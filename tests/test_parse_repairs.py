@@ -225,6 +225,7 @@ def test_a_minus_left_by_a_pen_before_a_price_is_no_discount_when_the_total_says
     ("JAMBON BLANC 4TR 7,00 EUR\n2°4:3;50", ("JAMBON BLANC 4TR", 2, "7.00")),  # x and comma lost
     ("LIQUIDE VAISSELLE 7,50 € B\n8\" x 2; 50", ("LIQUIDE VAISSELLE", 3, "7.50")),  # the 3 read as 8
     ("PAPIER TOILETTE X12 23,10€ B\n3:%\"7, 70", ("PAPIER TOILETTE X12", 3, "23.10")),
+    ("SAC GRAVIER 35KG 11,40\n2:%:5;10", ("SAC GRAVIER 35KG", 2, "11.40")),  # 5,70 with its 7 read as 1
 ])
 def test_a_garbled_quantity_line_gives_the_count_the_price_divides_into(body, item):
     total = item[2].replace(".", ",")
@@ -240,6 +241,13 @@ def test_a_garbled_quantity_line_gives_the_count_the_price_divides_into(body, it
 def test_lines_under_an_item_the_price_does_not_divide_into_leave_its_quantity(second):
     text = HEADER + f"JAMBON BLANC 4TR 7,00 EUR\n{second}\nTOTAL 7,00\nCB 7,00" + FOOTER
     assert [i.quantity for i in parse(text).items][:1] == [1]
+
+
+def test_a_unit_price_with_a_misread_digit_gives_a_count_only_the_count_printed_confirms():
+    """Seed 71's `SAC GRAVIER 35KG 11,40` over `2:%:5;10`: 2 x 5,70, its 7 read as 1."""
+    text = HEADER + "SAC GRAVIER 35KG 11,40\n{}\nTOTAL 11,40\nCB 11,40" + FOOTER
+    assert [i.quantity for i in parse(text.format("2:%:5;10")).items] == [2]
+    assert [i.quantity for i in parse(text.format("3:%:5;10")).items] == [1]  # 3 printed: no count fits
 
 
 def test_a_line_total_that_disagrees_with_its_quantity_times_unit_price_yields_when_the_total_says_so():

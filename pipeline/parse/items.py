@@ -144,7 +144,8 @@ def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
 
     Only digits are trusted: the last three to five are the unit price, and the item's
     price divided by it must be a whole number of units, for exactly one such split. A
-    quantity digit misread (3 as 8) is then what the arithmetic says.
+    quantity digit misread (3 as 8) is then what the arithmetic says; a unit price digit
+    misread (`2:%:5;10` for 2 x 5,70) only where the count printed is the arithmetic's.
     """
     if _letters(re.sub(r"[xX×]", "", line.raw)) > 1:
         return None
@@ -154,10 +155,16 @@ def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
         lead = len(digits) - k
         if not 1 <= lead <= 3 or digits[-k] == "0":
             continue
-        unit = Decimal(digits[-k:]) / 100
-        q = price / unit
-        if unit < price and q == q.to_integral_value() and 2 <= q <= MAX_GARBLED_QTY:
-            found.add(int(q))
+        read = digits[-k:]
+        # the unit price as read; or with one digit misread (`2:%:5;10` for 2 x 5,70), when
+        # the count printed before it is the one the arithmetic gives
+        for text in (read, *(read[:i] + alt + read[i + 1 :] for i, ch in enumerate(read)
+                             for alt in DIGIT_CONFUSIONS.get(ch, "") if i or alt != "0")):
+            unit = Decimal(text) / 100
+            q = price / unit
+            if (unit < price and q == q.to_integral_value() and 2 <= q <= MAX_GARBLED_QTY
+                    and (text == read or digits[:lead] == str(int(q)))):
+                found.add(int(q))
     return Decimal(found.pop()) if len(found) == 1 else None
 
 
