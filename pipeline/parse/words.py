@@ -14,9 +14,10 @@ four times as many. The lists (`data/words-fra.txt.gz`, 39,000 words, `words-eng
 from __future__ import annotations
 
 import gzip
-import unicodedata
 from functools import cache
 from importlib import resources
+
+from pipeline.parse.text import fold
 
 I_MISREADS = "TLtl1|!J"  # what a till font's I is read as
 MIN_LETTERS = 6  # shorter words are too often another one a letter away (`MARLE`, MARIE)
@@ -26,10 +27,6 @@ MIN_LETTERS = 6  # shorter words are too often another one a letter away (`MARLE
 def vocabulary(lang: str) -> frozenset[str]:
     data = resources.files("pipeline.parse").joinpath(f"data/words-{lang}.txt.gz").read_bytes()
     return frozenset(gzip.decompress(data).decode("ascii").split())
-
-
-def fold(word: str) -> str:
-    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper()
 
 
 def is_word(word: str, langs: tuple[str, ...] = ("fra", "eng")) -> bool:

@@ -186,7 +186,7 @@ def open_slashed_zeros(clean: np.ndarray, char_height: float) -> tuple[np.ndarra
             judged += 1
             if marked_zero(cell, [contours[k] for k in pair], y, whole_cell=w > h):
                 hulls.append(cv2.convexHull(np.vstack([contours[k] for k in pair])))
-    if not hulls or not (dotted_zero(ink, char_height) or len(hulls) >= max(MIN_MARKED_ZEROS, MIN_MARKED_SHARE * judged)):
+    if not hulls or not (len(hulls) >= max(MIN_MARKED_ZEROS, MIN_MARKED_SHARE * judged) or dotted_zero(ink, char_height)):
         return clean, 0  # a plain font: its blurred 8 (`12:08`) is no zero
     out = clean.copy()
     cv2.drawContours(out, hulls, -1, 255, cv2.FILLED)
