@@ -816,3 +816,40 @@ def test_an_apostrophe_dropped_inside_a_word_of_the_name_is_restored(bars, marks
     word = Word("STYLHAIR", 63.0, (100, 100, bars[-1][1] - 100 + 1, 30))
     reading = Reading("tesseract", "5", (make_line([word]),), variant="psm6")
     assert apostrophes_restored(reading, image).lines[0].text == text
+
+
+def photo_and_paper_outline(seed: int, scenario: str, monkeypatch):
+    """A generated photo and the outline, in its pixels, where the generator laid the paper."""
+    import samples.generator.scenarios as scenarios
+    from samples.generator import generate
+
+    laid = {}
+    real = scenarios.photograph
+
+    def photograph(paper, alpha, rng, **kw):
+        img, homography, info = real(paper, alpha, rng, **kw)
+        h, w = alpha.shape
+        laid["outline"] = cv2.perspectiveTransform(np.float32([[(0, 0), (w, 0), (w, h), (0, h)]]), homography)[0]
+        return img, homography, info
+
+    monkeypatch.setattr(scenarios, "photograph", photograph)
+    sample = generate(seed, scenario)
+    return cv2.imdecode(np.frombuffer(sample.data, np.uint8), cv2.IMREAD_COLOR), laid["outline"]
+
+
+@pytest.mark.parametrize("seed, scenario", [
+    (8900014, "photo"), (8900069, "underlined"),  # granite: a light patch joined to the paper
+    (8900077, "photo"), (8900466, "photo"),  # wood: the board's grain drawn around the paper
+])
+def test_the_paper_wins_over_an_outline_around_it_and_the_surface(seed, scenario, monkeypatch):
+    """Outlines the edges support alike were settled by area: a light patch of granite joined
+    to the paper (refused as blurred: 8 px letters measured on the specks), or the edges of a
+    board around it, won over the paper's own outline."""
+    from pipeline.preprocess.locate import covered_share
+
+    image, laid = photo_and_paper_outline(seed, scenario, monkeypatch)
+    paper = find_paper(image)
+    assert paper.how == "quad"
+    found = paper.corners
+    # the same quadrilateral (a crumpled paper bends a little out of it): each covers most of the other
+    assert covered_share(laid, found) >= 0.9 and covered_share(found, laid) >= 0.9, (found, laid)

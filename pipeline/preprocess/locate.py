@@ -47,6 +47,10 @@ MIN_TEXTURE_SIDE = 0.6  # on a textured surface, share of each side of a true ou
 SPECKLE_LEVEL = 0.5  # texture at least this share of the surface's is speckle (blank paper stays far under)
 TEXTURE_SIDE_OFFSETS = (3.0, 8.0)  # work pixels inside and outside a side where its texture is read
 SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured: beside a rule's thickness, and beyond
+WEAK_TEXTURE_SIDE = 0.3  # on a textured surface, an outline with less of its sides on the speckle's end ...
+SPILL_SHARE = 0.85  # ... and less than this share of it inside an outline whose sides are, spills over the surface
+NESTED_SHARE = 0.8  # on a plain surface, an outline around another covering this share of it ...
+STRONGER_STEP = (4.0, 20.0)  # ... whose sides step this many times more, and at least this much, is a board
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,7 @@ def find_paper(bgr: np.ndarray) -> Paper:
     grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
     edges = edges_of(grey)
     edges_near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
-    outlines: list[tuple[float, float, Paper]] = []  # (edge support, area, outline) of trusted outlines
+    outlines: list[Outline] = []  # trusted outlines
     fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
     texture = texture_of(grey)
     surface = float(np.median(border_of(texture)))
@@ -342,13 +346,15 @@ def find_paper(bgr: np.ndarray) -> Paper:
         corners, how = outline_of(contour, area)
         if corners is not None:
             support = edge_support(edges_near, corners)
-            if drawn_by_edges and weakest_side_step(grey, corners) < min_step:
+            step = weakest_side_step(grey, corners)
+            if drawn_by_edges and step < min_step:
                 continue  # edges of print inside the paper, not the paper's border
+            side = texture_side_share(texture, corners, surface) if surface >= TEXTURED_SURFACE else step
             if (support < MIN_EDGE_SUPPORT and surface >= TEXTURED_SURFACE and not drawn_by_edges
-                    and texture_side_share(texture, corners, surface) >= MIN_TEXTURE_SIDE):
+                    and side >= MIN_TEXTURE_SIDE):
                 support = MIN_EDGE_SUPPORT  # blank paper inside every side, speckle outside
             if support >= MIN_EDGE_SUPPORT:
-                outlines.append((support, area, Paper(how, corners=(corners / f).astype(np.float32))))
+                outlines.append(Outline(support, area, side, corners, Paper(how, corners=(corners / f).astype(np.float32))))
                 continue
         if drawn_by_edges:
             continue  # only a trusted outline: an edge region may stop at a printed rule
@@ -359,10 +365,56 @@ def find_paper(bgr: np.ndarray) -> Paper:
                 region = cv2.dilate(region, np.ones((3, 3), np.uint8))  # keep the paper's very edge
                 box = (int(bx / f), int(by / f), int(np.ceil(bw / f)), int(np.ceil(bh / f)))
                 fallback = (area, Paper("paper_box", box=box, mask=region[by : by + bh, bx : bx + bw]))
+    outlines = [o for o in outlines if not outshone(o, outlines, textured=surface >= TEXTURED_SURFACE)]
     if outlines:
-        top = max(support for support, _, _ in outlines)
-        return max((o for o in outlines if o[0] >= top - EDGE_SUPPORT_SLACK), key=lambda o: o[1])[2]
+        top = max(o.support for o in outlines)
+        return max((o for o in outlines if o.support >= top - EDGE_SUPPORT_SLACK), key=lambda o: o.area).paper
     return fallback[1] if fallback is not None else Paper("whole_image")
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A trusted outline of the paper, in work pixels, and the evidence for it."""
+
+    support: float  # share of its sides on an edge (`edge_support`)
+    area: float  # of the paper region it was drawn around
+    side: float  # its sides' paper-to-surface evidence: `texture_side_share` on a textured surface, else the step
+    corners: np.ndarray  # tl, tr, br, bl in work pixels
+    paper: Paper  # the same outline in photo pixels
+
+
+def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool:
+    """Whether another outline's sides show the paper's border where this one's do not.
+
+    Area decides between outlines the edges support alike, so that a paper region cut
+    short by a printed rule loses to the whole paper; but the whole paper then loses to a
+    wooden board's grain around it, or to light granite joined to it. On granite the
+    paper's sides are where the speckle ends, which a region spilling over the surface
+    does not show; on a plain surface the paper's sides step far more than a board's,
+    inside which it lies.
+    """
+    for other in others:
+        if other is outline:
+            continue
+        if textured:
+            # an edge-drawn outline lies a pixel or two outside the paper, where the speckle is
+            # read on both sides: only one spilling well beyond the other is outshone
+            if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
+                    and covered_share(outline.corners, other.corners) < SPILL_SHARE):
+                return True
+        elif (other.side >= STRONGER_STEP[0] * outline.side and other.side >= STRONGER_STEP[1]
+              and covered_share(other.corners, outline.corners) >= NESTED_SHARE):
+            return True
+    return False
+
+
+def covered_share(inner: np.ndarray, outer: np.ndarray) -> float:
+    """Share of the quadrilateral `inner`'s area lying inside `outer` (both convex)."""
+    area = cv2.contourArea(inner.astype(np.float32))
+    if area <= 0:
+        return 0.0
+    shared, _ = cv2.intersectConvexConvex(inner.astype(np.float32), outer.astype(np.float32))
+    return float(shared) / area
 
 
 def order_corners(points: np.ndarray) -> np.ndarray:
