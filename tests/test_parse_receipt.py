@@ -630,3 +630,17 @@ def test_debris_beside_the_paper_after_the_last_amount_is_dropped(read, kept):
     from pipeline.parse.text import drop_tail_debris
 
     assert drop_tail_debris(read) == kept
+
+
+@pytest.mark.parametrize(("text", "payment"), [
+    ("MONTANT TTC 170,10 EUR\n200,00\nMONNAIE RENDUE 29,90", "cash"),  # seed 89: `ESPECES` unread
+    ("TOTAL 24,50\n30,00\nA RENDRE 5,50", "cash"),
+    ("TOTAL 24,50\n24,50\nRENDU 0,00", None),  # nothing given back: nothing tells how it was paid
+    ("TOTAL 24,50\nCB 24,50\nRENDU 0,00", "card"),
+])
+def test_change_given_back_tells_a_cash_payment_whose_line_was_lost(text, payment):
+    got = parse_receipt(lines_from_text(text))
+    assert got.total == D("170.10" if "170" in text else "24.50")
+    assert got.payment == payment
+    if payment == "cash":
+        assert got.confidence["payment"] < 0.8  # told by the change alone

@@ -26,6 +26,8 @@ from pipeline.values import Line, ReceiptFields
 
 log = logging.getLogger(__name__)
 
+CHANGE_ONLY_CONF = 0.7  # a payment told by the change given back, its own line unread
+
 
 def _item_zone_end(lines: list[TextLine]) -> int:
     end = T.first_total_line(lines)
@@ -100,6 +102,9 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         conf["subtotal"] = round(subtotal[1], 3)
     payments, change = T.find_payments(lines, end if end < len(lines) else 0)
     method = T.choose_method(payments)
+    if method is None and change:
+        # `MONNAIE RENDUE 29,90` under an amount whose `ESPECES` was lost: only cash gives change
+        method = "cash", CHANGE_ONLY_CONF
     if method:
         conf["payment"] = method[1]
 
