@@ -55,7 +55,7 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  29: words read off a band of table right of the print are dropped too;
 #  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again;
 #  31: an apostrophe dropped inside a word of the name's lines put back)
-READER_VERSION = "33"
+READER_VERSION = "34"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -24,6 +24,7 @@ SCAN_SHARE = 0.97  # paper touching all four sides: a scan, keep the whole image
 MAX_OUTLINE_ANGLE = 12.0  # degrees; phones hold receipts near level, deskew handles the rest
 MIN_RECTANGULARITY = 0.86  # paper area / outline area for a warp to be trusted
 MIN_BOX_FILL = 0.5  # paper area / upright box area for the box fallback
+SMOOTH_FILL = 0.8  # paper area / rectangle area for a smooth region's rectangle, when nothing better is found
 # opposite sides of a photographed receipt differ by perspective, rarely by more than a fifth
 # here; a quad twice as wide at one end ran through the print (a column of prices taken alone)
 MAX_SIDE_RATIO = 1.4
@@ -87,8 +88,9 @@ def white_surround(whiteness: np.ndarray) -> bool:
     return float(np.percentile(border_of(whiteness), 10)) >= float(np.percentile(whiteness, 97)) - WHITE_SURROUND_GAP
 
 
-def paper_masks(whiteness: np.ndarray, texture: np.ndarray, surface: float) -> list[np.ndarray]:
-    """Candidate paper masks: Otsu's cut, and cuts part-way from the table's level to the paper's.
+def paper_masks(whiteness: np.ndarray, texture: np.ndarray, surface: float) -> tuple[list[np.ndarray], int]:
+    """Candidate paper masks: Otsu's cut, and cuts part-way from the table's level to the paper's;
+    and how many of them, last in the list, are drawn by smoothness on a speckled surface.
 
     Light, shadows and vignetting spread both levels, so no single cut fits every photo;
     the outlines they give are judged afterwards. The table's level is read on the photo's
@@ -96,7 +98,7 @@ def paper_masks(whiteness: np.ndarray, texture: np.ndarray, surface: float) -> l
     """
     t, _ = cv2.threshold(whiteness, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if t < 60:
-        return []  # the "light" side is not paper-light
+        return [], 0  # the "light" side is not paper-light
     table_level = float(np.median(border_of(whiteness)))
     paper_level = float(np.percentile(whiteness, 97))
     cuts = [float(t)]
@@ -112,7 +114,8 @@ def paper_masks(whiteness: np.ndarray, texture: np.ndarray, surface: float) -> l
         # a shadow dims paper to the level of a light, speckled surface (granite): smoothness still tells them apart
         masks.append(smooth)
         masks.append(cv2.bitwise_and(smooth, cv2.threshold(whiteness, min(cuts), 255, cv2.THRESH_BINARY)[1]))
-    return masks
+        return masks, 2
+    return masks, 0
 
 
 def texture_of(grey: np.ndarray) -> np.ndarray:
@@ -323,10 +326,10 @@ def find_paper(bgr: np.ndarray) -> Paper:
     edges = edges_of(grey)
     edges_near = cv2.dilate(edges, np.ones((5, 5), np.uint8))
     outlines: list[Outline] = []  # trusted outlines
-    fallback: tuple[float, Paper] | None = None  # the largest plausible paper region
+    fallback: tuple[tuple, Paper] | None = None  # the best ranked plausible paper region
     texture = texture_of(grey)
     surface = float(np.median(border_of(texture)))
-    bright_masks = paper_masks(whiteness, texture, surface)
+    bright_masks, smooth_count = paper_masks(whiteness, texture, surface)
     min_step = DARK_FRAME_STEP if white_surround(whiteness) else MIN_SIDE_STEP
     for n, mask in enumerate(bright_masks + edge_masks(edges)):
         drawn_by_edges = n >= len(bright_masks)
@@ -359,17 +362,46 @@ def find_paper(bgr: np.ndarray) -> Paper:
         if drawn_by_edges:
             continue  # only a trusted outline: an edge region may stop at a printed rule
         if area >= MIN_BOX_FILL * bw * bh and max(bw / bh, bh / bw) <= MAX_ASPECT:
-            if fallback is None or area > fallback[0]:
-                region = np.zeros_like(mask)
-                cv2.drawContours(region, [cv2.convexHull(contour)], -1, 255, cv2.FILLED)
-                region = cv2.dilate(region, np.ones((3, 3), np.uint8))  # keep the paper's very edge
-                box = (int(bx / f), int(by / f), int(np.ceil(bw / f)), int(np.ceil(bh / f)))
-                fallback = (area, Paper("paper_box", box=box, mask=region[by : by + bh, bx : bx + bw]))
+            # on a speckled surface, a region running off the photo is the paper joined to the
+            # surface (shadowed granite as light as the paper): one standing clear of the photo's
+            # sides wins (on a plain one, print outside the box's mask is searched for later)
+            smooth = n >= len(bright_masks) - smooth_count
+            clear = not (bx <= 1 or by <= 1 or bx + bw >= sw - 1 or by + bh >= sh - 1)
+            rank = (clear and surface >= TEXTURED_SURFACE, area)
+            if fallback is None or rank > fallback[0]:
+                fallback = (rank, (smooth_rectangle(contour, area, f) if smooth else None)
+                            or paper_box(mask, contour, f))
     outlines = [o for o in outlines if not outshone(o, outlines, textured=surface >= TEXTURED_SURFACE)]
     if outlines:
         top = max(o.support for o in outlines)
         return max((o for o in outlines if o.support >= top - EDGE_SUPPORT_SLACK), key=lambda o: o.area).paper
     return fallback[1] if fallback is not None else Paper("whole_image")
+
+
+def paper_box(mask: np.ndarray, contour: np.ndarray, f: float) -> Paper:
+    """The upright box around a paper region (work pixels), its hull as the mask."""
+    bx, by, bw, bh = cv2.boundingRect(contour)
+    region = np.zeros_like(mask)
+    cv2.drawContours(region, [cv2.convexHull(contour)], -1, 255, cv2.FILLED)
+    region = cv2.dilate(region, np.ones((3, 3), np.uint8))  # keep the paper's very edge
+    box = (int(bx / f), int(by / f), int(np.ceil(bw / f)), int(np.ceil(bh / f)))
+    return Paper("paper_box", box=box, mask=region[by : by + bh, bx : bx + bw])
+
+
+def smooth_rectangle(contour: np.ndarray, area: float, f: float) -> Paper | None:
+    """The rectangle around a region drawn by smoothness, when the region nearly fills it.
+
+    A shadow across the paper on granite leaves neither a brightness edge nor the
+    speckle's end along the shadowed sides, and cuts a corner off the smooth region;
+    its rectangle still runs along the lit sides, where the box's mask would cut the
+    corner's print off."""
+    corners = order_corners(cv2.boxPoints(cv2.minAreaRect(contour)))
+    outline_area = cv2.contourArea(corners.astype(np.float32))
+    if outline_area <= 0 or area / outline_area < SMOOTH_FILL or outline_angle(corners) > MAX_OUTLINE_ANGLE:
+        return None
+    if aspect_of(corners) > MAX_ASPECT:
+        return None
+    return Paper("min_area_rect", corners=(corners / f).astype(np.float32))
 
 
 @dataclass(frozen=True)
