@@ -23,6 +23,7 @@ from pipeline.engines.base import make_line
 from pipeline.errors import IllegibleError
 from pipeline.fraud.sketches import PHASH_KEY, receipt_hash
 from pipeline.parse import lines_from_text, parse_receipt
+from pipeline.parse.words import is_word
 from pipeline.preprocess import check_legibility, mark_underlined, prepare_page
 from pipeline.second_opinion import digit_span, items_agree, lines_to_recheck
 from pipeline.settings import LegibilityLimits, ReadingSettings
@@ -55,7 +56,7 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  29: words read off a band of table right of the print are dropped too;
 #  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again;
 #  31: an apostrophe dropped inside a word of the name's lines put back)
-READER_VERSION = "34"
+READER_VERSION = "35"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -165,6 +166,10 @@ LETTER_SHARE = 0.6  # inside a word: a component this share of the word's height
 INSIDE_MARK_HEIGHT = 0.25  # an apostrophe inside a word: at least this share of its height,
 MARK_SLENDER = 1.5  # and this many times taller than wide
 PLACE_SLACK = 0.3  # letters run together: the mark's place along the word, in letters, this near a boundary
+SPACE_GAP = 0.18  # a space inside a word read whole: blank columns at least this share of its height ...
+SPACE_OVER_GAPS = 3.0  # ... and this many times the median blank between its letters,
+SPACE_OVER_LETTERS = 2.5  # ... and the widest blank between two of its letters,
+SPACED_LETTERS = 6  # ... in a word of no dictionary of at least this many letters
 
 
 def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
@@ -190,9 +195,54 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
         for j, word in enumerate(words):
             if (at := apostrophe_inside(image, word)) is not None:
                 words[j] = replace(word, text=f"{word.text[:at]}'{word.text[at:]}")
+            elif cuts := spaces_inside(image, word):
+                bounds = (0, *cuts, len(word.text))
+                words[j] = replace(word, text=" ".join(word.text[a:b] for a, b in zip(bounds, bounds[1:])))
         if words != list(line.words):
             lines[k] = replace(make_line(words, line.box), underlined=line.underlined)
     return replace(reading, lines=tuple(lines)) if lines != list(reading.lines) else reading
+
+
+def spaces_inside(image: np.ndarray, word: Word) -> tuple[int, ...]:
+    """Where spaces Tesseract dropped inside a word of capitals go (`LEKIOSQUE`: 2,
+    `SALONUCAPELLU`: 5 and 6): blank columns across the word's box at least SPACE_GAP of its
+    height wide and SPACE_OVER_GAPS times the gap between its letters, placed by counting
+    the letters before them, or by their place along the word where letters run together.
+    A condensed face sets its words a third of a letter apart and its letters a pixel or
+    two, which Tesseract takes for one word."""
+    text = word.text
+    if len(text) < SPACED_LETTERS or not (text.isalpha() and text.isupper()) or is_word(text):
+        # `BEAUTE`, `FEMMES`: a bold face leaves a wide blank after an open-sided letter (T, F),
+        # and a word of the dictionaries was read whole; `JEAN`: too few gaps to weigh
+        return ()
+    x, y, w, h = word.box
+    crop = np.ascontiguousarray(image[y : y + h, x : x + w] < 128, dtype=np.uint8)
+    if crop.size == 0:
+        return ()
+    inked = np.flatnonzero(crop.any(axis=0))
+    if len(inked) < 2:
+        return ()
+    steps = np.diff(inked)  # 1 inside a letter, the blank's width + 1 between letters
+    gaps = steps[steps > 1] - 1
+    if len(gaps) < 3:
+        return ()
+    wide = max(SPACE_GAP * h, SPACE_OVER_GAPS * float(np.median(gaps)))
+    runs = [(int(inked[k]) + 1, int(inked[k + 1])) for k in np.flatnonzero(steps - 1 >= wide)]
+    if not runs or len(runs) > len(gaps) // 3:
+        return ()  # a face spaced wide all along: no gap stands out
+    if min(b - a for a, b in runs) < SPACE_OVER_LETTERS * max(gaps[gaps < wide], default=0):
+        return ()  # open-sided letters (`TE`, `FE`) leave blanks nearly as wide
+    _, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    letters = [s for s in stats[1:] if s[3] >= LETTER_SHARE * h]
+    if not letters:
+        return ()
+    # letters run together (`CA` in a bold face) count as many as their width holds
+    width = float(np.median([s[2] for s in letters]))
+    counts = [(s[0], max(1, round(s[2] / width))) for s in letters]
+    if sum(n for _, n in counts) != len(text):
+        return ()  # the letters are not told apart: no place to put a space
+    cuts = sorted({sum(n for left, n in counts if left < a) for a, _ in runs})
+    return tuple(int(at) for at in cuts) if all(0 < at < len(text) for at in cuts) else ()
 
 
 def apostrophe_inside(image: np.ndarray, word: Word) -> int | None:

@@ -868,3 +868,47 @@ def test_on_granite_in_shadow_a_region_clear_of_the_photos_sides_beats_a_larger_
     assert paper.how == "min_area_rect"
     found = paper.corners
     assert covered_share(laid, found) >= 0.9 and covered_share(found, laid) >= 0.9, (found, laid)
+
+
+def bars_of(widths_and_gaps: list[tuple[int, int]], height: int = 26) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Letters drawn as bars (width, then the blank after it) on white, and the word's box."""
+    image = np.full((100, 400), 255, np.uint8)
+    x = 20
+    for width, gap in widths_and_gaps:
+        cv2.rectangle(image, (x, 30), (x + width - 1, 30 + height - 1), 0, -1)
+        x += width + gap
+    return image, (20, 30, x - 20 - widths_and_gaps[-1][1], height)
+
+
+@pytest.mark.parametrize("layout, text, cuts", [
+    # seed 89: `LE KIOSQUE` in a condensed face, 1-2 px between letters, 6 px between the words
+    ([(9, 2), (10, 6)] + [(10, 2)] * 6 + [(10, 0)], "LEKIOSQUE", (2,)),
+    # `SALON U CAPELLU`: `CA` run together in one blot, counted as two letters by its width
+    ([(9, 1)] * 4 + [(10, 8), (10, 7), (21, 1)] + [(9, 1)] * 4 + [(9, 0)], "SALONUCAPELLU", (5, 6)),
+    ([(10, 7)] * 8 + [(10, 0)], "LEKIOSQUE", ()),  # a face spaced wide all along: no gap stands out
+    ([(10, 2)] * 8 + [(10, 0)], "LEKIOSQUE", ()),  # one word
+    ([(9, 2), (10, 6)] + [(10, 2)] * 5 + [(10, 0)], "LEKIOSQUE", ()),  # a letter too few: no place is sure
+    # `FEMMES` in a serif face: 7 px after the last E, but 5 px after the F (open-sided letters)
+    ([(19, 5), (19, 2), (24, 2), (23, 2), (19, 7), (18, 0)], "FEMMES", ()),
+    ([(17, 6), (17, 2), (20, 2), (18, 0)], "JEAN", ()),  # a J's hook leaves a blank after it; too short to weigh
+    # `BEAUTE` in a bold face: 7 px after the T's bar, 2-3 px elsewhere, and a French word read whole
+    ([(21, 3), (21, 2), (24, 2), (20, 2), (20, 7), (21, 0)], "BEAUTE", ()),
+    ([(21, 3), (21, 2), (24, 2), (20, 2), (20, 7), (21, 0)], "BEAUTX", ()),  # no word, but a 3 px gap: 7 is too close
+])
+def test_a_space_dropped_inside_a_word_of_capitals_is_restored(layout, text, cuts):
+    from pipeline.read import spaces_inside
+    from pipeline.values import Word
+
+    image, box = bars_of(layout)
+    assert spaces_inside(image, Word(text, 80.0, box)) == cuts
+
+
+def test_a_shop_name_read_as_one_word_gets_its_space_back():
+    """Seed 89: Tesseract read `LE KIOSQUE`, printed in a condensed face, as `LEKIOSQUE`."""
+    from pipeline.engines.base import make_line
+    from pipeline.read import apostrophes_restored
+    from pipeline.values import Reading, Word
+
+    image, box = bars_of([(9, 2), (10, 6)] + [(10, 2)] * 6 + [(10, 0)])
+    reading = Reading("tesseract", "5", (make_line([Word("LEKIOSQUE", 88.0, box)]),), variant="psm6")
+    assert apostrophes_restored(reading, image).lines[0].text == "LE KIOSQUE"
