@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "41"
+PARSER_VERSION = "42"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -44,6 +44,8 @@ GLUED_DATE_TIME = re.compile(r"(?<!\d)(\d{1,2}[/.\-]\d{1,2}[/.\-](?:20\d\d|\d\d)
 # line's total: `1390939.09` is `1 39,09 39.09`
 GLUED_ECHO = re.compile(r"(?<![\d,.])(1)(\d{1,4})(\d\d)(?=(\2[,.]\3)(?!\d))")
 MINUS = re.compile(r"^\s*[-—–]")
+CENTS_BOTH = re.compile(r"\d[,.]\d\d(?!\d)")
+ONE_CENT_DIGIT = re.compile(r"\d+[,.]\d")
 AMOUNT_AT_END = re.compile(r"\d\s?[,.]\s?\d\d\s*(?:€|EUR|E|[A-Z]UR)?\W{0,2}$", re.IGNORECASE)
 
 
@@ -67,6 +69,8 @@ def splice(line: Line, correction: Line) -> Line:
     after = [w.text for w in line.words if not inside(w) and w.box[0] >= x1]
     replaced = "".join(w.text for w in line.words if inside(w))
     read = correction.text
+    if CENTS_BOTH.search(replaced) and ONE_CENT_DIGIT.fullmatch(read.strip()):
+        return line  # `183.6` read over `183.60`: the second engine lost a digit of the cents
     if MINUS.match(replaced) and not MINUS.match(read) and is_figure(read):
         read = "-" + read  # PP-OCR drops the minus of a discount (`-5,00` read `5,00`)
     text = " ".join([*before, read, *after])
@@ -90,10 +94,11 @@ def name_and_figures(text: str) -> tuple[str, str]:
     return " ".join(name), " ".join(tokens[start:]) if start < end else ""
 
 
-def underlined_line(line: Line, correction: Line) -> Line:
+def underlined_line(line: Line, correction: Line, figures_second: bool = False) -> Line:
     """An underlined line from its two readings, the second read whole on the page before
     a dark pen was erased: the name from the clearer one (not from one that glued the words
-    together), the figures from the clearer one of those that end in an amount."""
+    together), the figures from the clearer one of those that end in an amount (from the
+    second whenever it ends in one, with `figures_second`)."""
     first, second = line.text, unglue(correction.text)
     name_1, figures_1 = name_and_figures(first)
     name_2, figures_2 = name_and_figures(second)
@@ -102,22 +107,25 @@ def underlined_line(line: Line, correction: Line) -> Line:
     ends_2 = bool(figures_2) and AMOUNT_AT_END.search(second)
     if ends_2 and len(second) - ends_2.start() > len(figures_2):
         figures_2 = second[ends_2.start():]  # `N.8, 50.`: the amount began inside a token with a letter
-    figures = figures_2 if ends_2 and (clearer or not AMOUNT_AT_END.search(first)) else figures_1
+    figures = figures_2 if ends_2 and (clearer or figures_second or not AMOUNT_AT_END.search(first)) else figures_1
     if name == name_1 and figures == figures_1:
         return line
     return Line(text=f"{name} {figures}".strip(), conf=correction.conf if clearer else line.conf,
                 box=line.box, underlined=True)
 
 
-def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...]) -> tuple[Line, ...]:
+def merge_lines(primary: tuple[Line, ...], corrections: tuple[Line, ...],
+                figures_second: bool = False) -> tuple[Line, ...]:
     """The primary lines with the second engine's corrections spliced in (matched by box),
-    and the lines it read where the primary engine saw none, in their place from the top."""
+    and the lines it read where the primary engine saw none, in their place from the top.
+    With `figures_second`, an underlined line re-read whole takes the second's figures
+    even where its reading was no clearer."""
     by_box = {c.box: c for c in corrections if c.text.strip()}
     merged = []
     for line in primary:
         c = by_box.pop(line.box, None)
         if c is not None and line.underlined and c.words and c.words[0].box == line.box:
-            merged.append(underlined_line(line, c))  # re-read whole: the better parts of the two
+            merged.append(underlined_line(line, c, figures_second))  # re-read whole: the better parts of the two
         else:
             merged.append(line if c is None else splice(line, c))
     for extra in sorted(by_box.values(), key=lambda c: c.box[1], reverse=True):
@@ -289,11 +297,12 @@ def bis_restored(first: str | None, second: str | None) -> str | None:
 
 
 def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
-                  header: tuple[str, ...] = ()) -> ReceiptFields:
+                  header: tuple[str, ...] = (), second_figures: ReceiptFields | None = None) -> ReceiptFields:
     """Base fields, with the second engine's shop name (when the first missed or doubted it),
     date (when the first found none), ticket zeros, total, postal code and (when they add up) items.
     `zeros`: the zeros the second reading restored on lines other than the ticket's; `header`:
-    the first engine's first lines, which may hold the letters a second name dropped."""
+    the first engine's first lines, which may hold the letters a second name dropped;
+    `second_figures`: the second reading parsed with every underlined line's figures its own."""
     fields = base
     conf = dict(base.confidence)
     places = postcodes.table()
@@ -346,13 +355,20 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
                 second.items and sum(i.price for i in second.items) == second.total and not items_agree(base)):
             fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
             conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
+    adding_up = lambda other: other is not None and any(  # noqa: E731
+        items_agree(replace(other, total=fields.total, subtotal=sub)) for sub in (fields.subtotal, other.subtotal))
     if second.items and [(i.quantity, i.price) for i in second.items] == [(i.quantity, i.price) for i in fields.items]:
         # the same figures: names from the clearer reading of each underlined line
         fields = replace(fields, items=second.items)
-    elif not items_agree(fields) and any(items_agree(replace(second, total=fields.total, subtotal=sub))
-                                       for sub in (fields.subtotal, second.subtotal)):
+    elif not items_agree(fields) and adding_up(second):
         fields = replace(fields, items=second.items)
         conf["items"] = second.confidence.get("items", conf.get("items", 0.5))
+    if not items_agree(fields) and adding_up(second_figures) and len(second_figures.items) == len(fields.items):
+        # `COUPE HOMME 1*32.66` read `1*32.0 32.00` under the pen, no clearer: the figures that
+        # add up, under the names already chosen
+        fields = replace(fields, items=tuple(replace(new, name=old.name)
+                                             for new, old in zip(second_figures.items, fields.items)))
+        conf["items"] = second_figures.confidence.get("items", conf.get("items", 0.5))
     return replace(fields, confidence=conf)
 
 
@@ -374,7 +390,10 @@ def interpret(readings: tuple[Reading, ...]) -> ReceiptFields:
                        for line in merge_lines(tuple(primary[page]), corrected.get(page, ())))
         zeros = sum(zeros_elsewhere(tuple(primary[page]), corrected.get(page, ()), fields.ticket) for page in primary)
         header = tuple(line.text.strip() for page in sorted(primary) for line in primary[page][:HEADER_LINES])
-        fields = prefer_second(fields, parse_receipt(merged), zeros, header)
+        own = tuple(line for page in sorted(primary)
+                    for line in merge_lines(tuple(primary[page]), corrected.get(page, ()), figures_second=True))
+        fields = prefer_second(fields, parse_receipt(merged), zeros, header,
+                               parse_receipt(own) if own != merged else None)
     if any(r.engine == "text-layer" for r in readings):
         fields = replace(fields, markers=tuple(dict.fromkeys((*fields.markers, "e_ticket"))))
     return fields

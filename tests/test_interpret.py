@@ -478,6 +478,36 @@ def test_an_underlined_line_takes_its_figures_from_the_reading_that_ends_in_an_a
     assert merge_lines(UNDERLINED, (glued,))[3].text == "KERAST, RIONNN ARSNIII RATN J1IIMTERE 40,29"
 
 
+def test_underlined_lines_take_the_second_readings_figures_where_only_those_add_up():
+    """Seed 89: a font whose zeros Tesseract read 6 (`COUPE HOMME 1*32.66`); PP-OCR read the
+    underlined lines right but no clearer, so the first reading's figures stayed and the
+    items added up to nothing. Taken together, the second's figures add up to the total."""
+    lines = (
+        line("STYL'HAIR", 0), line("139 RUE DE LA REPUBLIQUE", 40), line("69002 LYON", 80),
+        underlined("COUPE HOMME 1*32.66 32.66", 160, 92.0), underlined("SOIN FUSIO-DOSE 14.66", 200, 92.0),
+        line("COUPE FEMME 48.00", 240), line("TOTAL 94.00 EUR", 280), line("CB 94.00", 320),
+        line("15/06/2025 11:51", 360),
+    )
+    fixes = (whole(lines[3], "COUPE HOME.1*32.0 32.00", 90.0), whole(lines[4], "SOIN FUSI0-DOSE 14.00", 91.0))
+    fields = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", fixes, variant="lines")))
+    assert [(i.name, i.price) for i in fields.items] == [  # the names stay the first reading's
+        ("COUPE HOMME", Decimal("32.00")), ("SOIN FUSIO-DOSE", Decimal("14.00")), ("COUPE FEMME", Decimal("48.00"))]
+    # where the first reading's figures add up, they stay
+    right = tuple(replace(ln, text=ln.text.replace(".66", ".00")) for ln in lines)
+    fields = interpret((Reading("tesseract", "5", right, variant="psm6"),
+                        Reading("rapidocr", "1", (whole(right[3], "COUPE HOMME 32.80", 90.0),), variant="lines")))
+    assert [i.price for i in fields.items] == [Decimal("32.00"), Decimal("14.00"), Decimal("48.00")]
+
+
+def test_a_second_reading_that_lost_a_digit_of_the_cents_is_not_spliced_in():
+    """Seed 89: `TOTAL 183.60 EUR` re-read `183.6` became a total of 183,06 or 183,66."""
+    total = line("TOTAL 183.60 EUR", 240)
+    fix = Line(text="183.6", conf=95.0, box=total.box, words=(Word("183.6", 95.0, total.words[1].box),))
+    assert splice(total, fix) is total
+    fix = Line(text="183.66", conf=95.0, box=total.box, words=(Word("183.66", 95.0, total.words[1].box),))
+    assert splice(total, fix).text == "TOTAL 183.66 EUR"
+
+
 def test_a_doubted_two_letter_speck_above_the_shop_name_is_not_the_name():
     """Seed 7: `ll` read at 49 % above `STYL'HAIR` was taken for the name, and PP-OCR's
     `STYLHAIR` then replaced it; alone above the address, such a line is still the name
