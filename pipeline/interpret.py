@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "42"
+PARSER_VERSION = "43"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -194,6 +194,12 @@ def letters_dropped(first: str, second: str) -> bool:
                for op, *_ in SequenceMatcher(None, x, y, autojunk=False).get_opcodes())
 
 
+def spaces_dropped(first: str, second: str) -> bool:
+    """Whether `second` is `first` with spaces dropped (`SALON UCAPELLU` for SALON U
+    CAPELLU, whose space the first reading's page showed): PP-OCR glues words."""
+    return len(second.split()) < len(first.split()) and "".join(first.upper().split()) == "".join(second.upper().split())
+
+
 AS_LETTERS = str.maketrans(LETTER_LOOKALIKES)
 
 
@@ -316,6 +322,7 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
             second.retailer.name != base.retailer.name
             and (" " in second.retailer.name or " " not in base.retailer.name)  # PP-OCR may drop spaces
             and not letters_dropped(base.retailer.name, second.retailer.name)
+            and not spaces_dropped(base.retailer.name, second.retailer.name)
             and conf.get("retailer", 0) < WEAK_NAME <= second.confidence.get("retailer", 0))):
         # the name lines are re-read whole when the primary engine missed or doubted the name;
         # a line it read too faintly to take for the name may still hold letters PP-OCR dropped

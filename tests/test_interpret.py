@@ -203,6 +203,21 @@ def test_a_doubted_name_is_not_replaced_by_a_reading_that_dropped_its_letters(co
     assert interpret((primary, second("PRIX BAT"))).retailer.name == "PRIX BAT"  # another letter: the clearer read
 
 
+def test_a_doubted_name_is_not_replaced_by_a_reading_that_glued_its_words():
+    """Seed 89: `SALON U CAPELLU =|` (its space found on the page) read at 60 %, PP-OCR's
+    confident `SALON UCAPELLU` glued two of its words."""
+    primary_lines = (line("SALON U CAPELLU", 0, conf=59.5),) + TESSERACT[1:]
+    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+    box = primary_lines[0].box
+
+    def second(text: str) -> Reading:
+        return Reading("rapidocr", "1", (Line(text=text, conf=94.5, box=box, words=(Word(text, 94.5, box),)),),
+                       variant="lines")
+
+    assert interpret((primary, second("SALON UCAPELLU"))).retailer.name == "SALON U CAPELLU"
+    assert interpret((primary, second("SALON U CAPELLO"))).retailer.name == "SALON U CAPELLO"  # a letter: the clearer
+
+
 def test_a_name_with_debris_is_replaced_only_by_a_clear_second_reading():
     primary_lines = (line("SUPERE 1 1E DU PORT", 0, conf=64.0),) + TESSERACT[1:]
     primary = Reading("tesseract", "5", primary_lines, variant="psm6")
