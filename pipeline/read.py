@@ -56,7 +56,7 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  29: words read off a band of table right of the print are dropped too;
 #  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again;
 #  31: an apostrophe dropped inside a word of the name's lines put back)
-READER_VERSION = "35"
+READER_VERSION = "36"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 
@@ -195,7 +195,10 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
         for j, word in enumerate(words):
             if (at := apostrophe_inside(image, word)) is not None:
                 words[j] = replace(word, text=f"{word.text[:at]}'{word.text[at:]}")
-            elif cuts := spaces_inside(image, word):
+            elif not any(other is not word and other.box[0] < word.box[0] + word.box[2]
+                         and word.box[0] < other.box[0] + other.box[2] for other in words) and (
+                    cuts := spaces_inside(image, word)):
+                # (a box reaching over the next words holds their blanks: `SUPERETTE DU PORT`)
                 bounds = (0, *cuts, len(word.text))
                 words[j] = replace(word, text=" ".join(word.text[a:b] for a, b in zip(bounds, bounds[1:])))
         if words != list(line.words):

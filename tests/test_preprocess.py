@@ -912,3 +912,11 @@ def test_a_shop_name_read_as_one_word_gets_its_space_back():
     image, box = bars_of([(9, 2), (10, 6)] + [(10, 2)] * 6 + [(10, 0)])
     reading = Reading("tesseract", "5", (make_line([Word("LEKIOSQUE", 88.0, box)]),), variant="psm6")
     assert apostrophes_restored(reading, image).lines[0].text == "LE KIOSQUE"
+
+    # seed 83: a word's box reaching over the words after it holds their blanks, not its own
+    image, box = bars_of([(10, 2)] * 4 + [(10, 12), (10, 12)] + [(10, 2)] * 2 + [(10, 0)])
+    x, y, w, h = box
+    words = [Word("SUPERETTE", 88.0, box), Word("DU", 90.0, (x + 70, y, 10, h)),
+             Word("PORT", 90.0, (x + 92, y, 34, h))]
+    reading = Reading("tesseract", "5", (make_line(words),), variant="psm6")
+    assert apostrophes_restored(reading, image).lines[0].text == "SUPERETTE DU PORT"
