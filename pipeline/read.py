@@ -55,7 +55,12 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  28: with no date read, footer lines of figures are read again;
 #  29: words read off a band of table right of the print are dropped too;
 #  30: a ticket's number opening with 6 or 8 after a zero-padded till number is read again;
-#  31: an apostrophe dropped inside a word of the name's lines put back)
+#  31: an apostrophe dropped inside a word of the name's lines put back;
+#  32: marked zeros opened only on a page whose font marks them;
+#  33: the paper's outline wins over a board's grain or a granite patch around it;
+#  34: on shadowed granite, the paper region clear of the photo's sides wins;
+#  35: a space dropped inside a word of capitals in the name's lines put back;
+#  36: ... not inside a word whose box reaches over the next words)
 READER_VERSION = "36"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
@@ -178,7 +183,8 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
     high up (an apostrophe, which a monospaced till font prints in a cell of its own, read
     as a space). A hyphen sits mid-height, a comma or a full stop low, an accent over a
     letter: none of them is taken. `STYLHAIR`, its apostrophe dropped inside one word, has it
-    put back where the word's box shows it between two letters."""
+    put back where the word's box shows it between two letters; `LEKIOSQUE`, its space
+    dropped, where the box shows a blank far wider than its letters' (`spaces_inside`)."""
     lines = list(reading.lines)
     for k, line in enumerate(lines[:APOSTROPHE_LINES]):
         words = list(line.words)
@@ -209,10 +215,11 @@ def apostrophes_restored(reading: Reading, image: np.ndarray) -> Reading:
 def spaces_inside(image: np.ndarray, word: Word) -> tuple[int, ...]:
     """Where spaces Tesseract dropped inside a word of capitals go (`LEKIOSQUE`: 2,
     `SALONUCAPELLU`: 5 and 6): blank columns across the word's box at least SPACE_GAP of its
-    height wide and SPACE_OVER_GAPS times the gap between its letters, placed by counting
-    the letters before them, or by their place along the word where letters run together.
-    A condensed face sets its words a third of a letter apart and its letters a pixel or
-    two, which Tesseract takes for one word."""
+    height wide, SPACE_OVER_GAPS times the median gap between its letters and
+    SPACE_OVER_LETTERS times the widest, placed by counting the letters before them (a blot
+    of letters run together counts as many as its width holds). A condensed face sets its
+    words a third of a letter apart and its letters a pixel or two, which Tesseract takes
+    for one word."""
     text = word.text
     if len(text) < SPACED_LETTERS or not (text.isalpha() and text.isupper()) or is_word(text):
         # `BEAUTE`, `FEMMES`: a bold face leaves a wide blank after an open-sided letter (T, F),
