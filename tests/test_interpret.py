@@ -188,17 +188,23 @@ def test_a_name_with_debris_of_a_misread_takes_the_clear_second_reading(first, s
     assert garbled_replaced(first, second) == replaced
 
 
-@pytest.mark.parametrize("conf", [55.0, 36.0])  # doubted, or too faint to be taken for the name at all
-def test_a_doubted_name_is_not_replaced_by_a_reading_that_dropped_its_letters(conf):
-    """Seed 79's PRIX BAS, read at 36 %: PP-OCR's confident `PRI BAS` lost the X."""
-    primary_lines = (line("PRIX BAS", 0, conf=conf),) + TESSERACT[1:]
-    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+def name_read_twice(first: str, conf: float, second_conf: float):
+    """The first engine's reading with the shop name `first` read at `conf`, and a function
+    giving the second engine's reading of that name's line as `text`, at `second_conf`."""
+    primary_lines = (line(first, 0, conf=conf),) + TESSERACT[1:]
     box = primary_lines[0].box
 
     def second(text: str) -> Reading:
-        return Reading("rapidocr", "1", (Line(text=text, conf=95.0, box=box, words=(Word(text, 95.0, box),)),),
-                       variant="lines")
+        return Reading("rapidocr", "1", (Line(text=text, conf=second_conf, box=box,
+                                              words=(Word(text, second_conf, box),)),), variant="lines")
 
+    return Reading("tesseract", "5", primary_lines, variant="psm6"), second
+
+
+@pytest.mark.parametrize("conf", [55.0, 36.0])  # doubted, or too faint to be taken for the name at all
+def test_a_doubted_name_is_not_replaced_by_a_reading_that_dropped_its_letters(conf):
+    """Seed 79's PRIX BAS, read at 36 %: PP-OCR's confident `PRI BAS` lost the X."""
+    primary, second = name_read_twice("PRIX BAS", conf, 95.0)
     assert interpret((primary, second("PRI BAS"))).retailer.name == "PRIX BAS"
     assert interpret((primary, second("PRIX BAT"))).retailer.name == "PRIX BAT"  # another letter: the clearer read
 
@@ -206,14 +212,7 @@ def test_a_doubted_name_is_not_replaced_by_a_reading_that_dropped_its_letters(co
 def test_a_doubted_name_is_not_replaced_by_a_reading_that_glued_its_words():
     """Seed 89: `SALON U CAPELLU =|` (its space found on the page) read at 60 %, PP-OCR's
     confident `SALON UCAPELLU` glued two of its words."""
-    primary_lines = (line("SALON U CAPELLU", 0, conf=59.5),) + TESSERACT[1:]
-    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
-    box = primary_lines[0].box
-
-    def second(text: str) -> Reading:
-        return Reading("rapidocr", "1", (Line(text=text, conf=94.5, box=box, words=(Word(text, 94.5, box),)),),
-                       variant="lines")
-
+    primary, second = name_read_twice("SALON U CAPELLU", 59.5, 94.5)
     assert interpret((primary, second("SALON UCAPELLU"))).retailer.name == "SALON U CAPELLU"
     assert interpret((primary, second("SALON U CAPELLO"))).retailer.name == "SALON U CAPELLO"  # a letter: the clearer
 
