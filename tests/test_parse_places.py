@@ -119,6 +119,9 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("SALON MARLE", "SALON MARLE"),  # MARIE and MARLE: too short a word to tell
     ("FRANPRIX", "FRANPRIX"), ("BEAUTY STUDIO", "BEAUTY STUDIO"),  # no word, or an English one: as read
     ("MARLON COIFFURE", "MARLON COIFFURE"),  # an English word (a name) one I from a French one (MARION)
+    ("MAISON CAPILIAIRE", "MAISON CAPILLAIRE"),  # an L read as I
+    ("LA MATSON DU BRICO", "LA MAISON DU BRICO"),  # an English name, but in a French phrase
+    ("LE BARBER SHOP", "LE BARBER SHOP"), ("LES ATELIERS", "LES ATELIERS"),  # words as read
 ])
 def test_shop_names_are_tidied(raw, name):
     assert tidy_name(raw) == name

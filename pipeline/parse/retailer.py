@@ -410,6 +410,9 @@ LOST_APOSTROPHE = re.compile(r"(?<![\w'])([DLJdlj])\s(?=[AEIOUYHÉÈaeiouyhéè]
 NAME_TAIL_DEBRIS = re.compile(r"\s+(?:\||\((?![^()]*\)))[^A-Za-z]*(?:\b[A-Za-z]\b[^A-Za-z]*)?$")
 
 
+# articles and prepositions that make a shop name a French phrase
+FRENCH_PARTICLES = frozenset({"LA", "LE", "LES", "DE", "DU", "DES", "AU", "AUX"})
+
 LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-zà-ÿ]{1,3})+\s*$")
 # `vier add LES CISEAUX D'OR`: lower-case bits read before a capitals name (not `chez MARIE`)
 LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{1,4}[^\w\s]*\s+)+(?=[A-Z0-9][A-Z'])")
@@ -430,8 +433,10 @@ def tidy_name(name: str) -> str:
     name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
     name = re.sub(r"(?<=[A-Z]{2})\*(?=[A-Z]{2})", "'", name)  # `COIFF*AND CO`: an apostrophe read as a star
     name = re.sub(r"\bDOR$", "D'OR", name)  # `LES CISEAUX DOR`: no French word, the apostrophe lost
-    # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word
-    name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group()) or m.group(), name)
+    # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word (no French one
+    # in a French phrase: `LA MATSON DU BRICO`)
+    known = ("fra",) if FRENCH_PARTICLES & set(name.upper().split()) else ("fra", "eng")
+    name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 

@@ -3,8 +3,11 @@
 Till fonts print the I as a bar with serifs that Tesseract reads as T or L:
 `CAPILLATRE`, `NATHALLE`. A word of six letters or more that is in neither dictionary
 and becomes a French word with one I restored is mended; a word of either language
-stays as read. On the 27,700 words of French place names (proper nouns, as owners'
-names in shop names are) this changes 13 (`AURELLE`, `CHATRE`); counting five-letter
+stays as read, unless French particles frame it (`LA MATSON DU BRICO`: Matson is an
+English name, but not between LA and DU). An L read as I is put back the same way
+(`CAPILIAIRE`). On the 27,700 words of French place names (proper nouns, as owners'
+names in shop names are) this changes 13 (`AURELLE`, `CHATRE`), and the L
+put back 7 more (`MERIOT`, `SALIES`); counting five-letter
 words would double that (`MARLE`), and restoring a lost I too (`ATELER`) would change
 four times as many. The lists (`data/words-fra.txt.gz`, 39,000 words, `words-eng.txt.gz`,
 167,000) are Tesseract's own dictionaries, folded (capitals, no accents), built by
@@ -35,12 +38,14 @@ def is_word(word: str, langs: tuple[str, ...] = ("fra", "eng")) -> bool:
     return any(folded in vocabulary(lang) for lang in langs)
 
 
-def i_restored(word: str) -> str | None:
-    """`word` with the one I it had read as T, L or 1 put back (`CAPILLATRE`), when it is
-    no word and exactly one such change makes it a French one; else None."""
-    if len(word) < MIN_LETTERS or is_word(word):
+def i_restored(word: str, known: tuple[str, ...] = ("fra", "eng")) -> str | None:
+    """`word` with the one I it had read as T, L or 1 put back (`CAPILLATRE`), or the one L
+    it had read as I (`CAPILIAIRE`), when it is no word of the `known` languages and exactly
+    one such change makes it a French one; else None."""
+    if len(word) < MIN_LETTERS or is_word(word, known):
         return None
-    i = "I" if word.isupper() else "i"
+    i, l = ("I", "L") if word.isupper() else ("i", "l")
     found = {word[:k] + i + word[k + 1 :] for k, ch in enumerate(word) if ch in I_MISREADS}
+    found |= {word[:k] + l + word[k + 1 :] for k, ch in enumerate(word) if ch in "Ii"}
     found = {w for w in found if w.isalpha() and is_word(w, ("fra",))}
     return found.pop() if len(found) == 1 else None
