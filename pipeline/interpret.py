@@ -15,13 +15,13 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from pipeline.parse import parse_receipt, postcodes
-from pipeline.parse.retailer import luhn_ok
+from pipeline.parse.retailer import letters_dropped, luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "44"
+PARSER_VERSION = "45"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -181,17 +181,6 @@ def name_mended(first: str, second: str) -> str | None:
     if letters > 1 and not all(is_word(b) for a, b in zip(first.split(), mended.split()) if a != b):
         return None  # more than one letter changed, unless into words (`WATSON CAPILLATRE`)
     return mended if mended != first else None
-
-
-def letters_dropped(first: str, second: str) -> bool:
-    """Whether `second` is `first` with letters dropped inside its words (`PRI BAS` for
-    PRIX BAS), which PP-OCR does: no better reading, however confident. A whole word
-    dropped (a stray letter of the table before the name) is not this."""
-    a, b = first.upper().split(), second.upper().split()
-    if len(a) != len(b) or a == b:
-        return False
-    return all(op in ("equal", "delete") for x, y in zip(a, b)
-               for op, *_ in SequenceMatcher(None, x, y, autojunk=False).get_opcodes())
 
 
 def spaces_dropped(first: str, second: str) -> bool:

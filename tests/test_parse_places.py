@@ -205,3 +205,38 @@ def test_a_shopping_centre_first_under_an_unread_name_is_the_address_not_the_nam
     assert (retailer.name, retailer.address) == (None, site)
     retailer = parse_receipt(lines_from_text("LIDOR DISCOUNT\n" + lines)).retailer
     assert (retailer.name, retailer.address) == ("LIDOR DISCOUNT", site)
+
+
+def slip_below(header: str, merchant: str) -> str:
+    """A hair salon's ticket whose first line is `header`, with a card slip printed under it
+    naming the shop `merchant`, as French terminals print it."""
+    return (f"{header}\nSalon de coiffure\n139 RUE DU COMMERCE\n98000 MONACO\nFORFAIT COUPE BRUSH 179,80\n"
+            "TOTAL TTC 179,80\nCB 179,80\nLE 25/01/2026 A 12H09\nCARTE BANCAIRE\nA0000000421010\nCB DEBIT\n"
+            f"LE 25/01/26 A 12:09:41\n{merchant}\nMONACO\n98000\n3115746\nMONTANT =\n179,80 EUR\n"
+            "DEBIT\nTICKET CLIENT\nA CONSERVER")
+
+
+@pytest.mark.parametrize("header, merchant, name", [
+    ("= CURE |", "L'AMBASSADE DE LA COIFFURE", "L'AMBASSADE DE LA COIFFURE"),  # the crop kept the end: ...FFURE
+    ("SALON ATHLE", "SALON NATHALIE", "SALON NATHALIE"),  # one name, the slip's reading has only words
+    ("SALON NATHALIE", "SALON NATHALE", "SALON NATHALIE"),  # the header's is the better reading
+    ("L'ATELIER DE SOPHIE", "SARL SB COIFF", "L'ATELIER DE SOPHIE"),  # a company's name on the slip
+    ("MONOPRIX", "MONOP PARIS 11", "MONOPRIX"),  # the header's whole name, the slip's a short one
+])
+def test_the_card_slip_under_the_ticket_witnesses_the_shop_name(header, merchant, name):
+    assert parse_receipt(lines_from_text(slip_below(header, merchant))).retailer.name == name
+
+
+def test_the_card_slip_names_the_shop_whose_header_was_not_read():
+    text = slip_below("", "L'AMBASSADE DE LA COIFFURE").split("\n", 1)[1].replace("Salon de coiffure\n", "%#@\n")
+    fields = parse_receipt(lines_from_text(text))
+    assert fields.retailer.name == "L'AMBASSADE DE LA COIFFURE"
+    assert fields.confidence["retailer"] < 0.9  # read below the ticket, not where the name belongs
+
+
+def test_a_footer_dated_like_a_slip_names_no_shop():
+    """`LE 25/01/2026 A 12H09` under the total and the card's payment line is the ticket's own
+    date: the line after it is no merchant's name."""
+    text = "139 RUE DU COMMERCE\n98000 MONACO\nCOUPE 29,40\nTOTAL 29,40\nCB 29,40\nMONTANT 29,40\n" \
+           "LE 25/01/2026 A 12H09\nCOIFFEUSE MARIE"
+    assert parse_receipt(lines_from_text(text)).retailer.name is None

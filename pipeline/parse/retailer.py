@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
@@ -12,7 +13,7 @@ from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
 from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, fold, one_letter_from, repair_words, zeros_misread_in
-from pipeline.parse.words import i_restored
+from pipeline.parse.words import i_restored, is_word
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -381,20 +382,25 @@ def _looks_like_noise(line: TextLine) -> bool:
     return not words
 
 
+def names_chain(labels: str) -> bool:
+    """Whether a line (folded) names a known chain, OCR slips tolerated."""
+    words = re.sub(r"[^A-Z0-9&' ]", " ", labels).split()
+    for brand in KNOWN_RETAILERS:
+        n = len(brand.split())
+        for j in range(max(1, len(words) - n + 1)):
+            window = " ".join(words[j : j + n])
+            if window == re.sub(r"[^A-Z0-9&' ]", " ", brand).strip() or (
+                len(brand) >= 5 and fuzz.ratio(window, brand) >= BRAND_SCORE
+            ):
+                return True
+    return False
+
+
 def _brand_line(lines: list[TextLine], taken: set[int]) -> int | None:
-    """The first header line naming a known chain (OCR slips tolerated)."""
+    """The first header line naming a known chain."""
     for i in range(min(NAME_SPAN, len(lines))):
-        if i in taken or NOT_NAME.search(lines[i].labels):
-            continue
-        words = re.sub(r"[^A-Z0-9&' ]", " ", lines[i].labels).split()
-        for brand in KNOWN_RETAILERS:
-            n = len(brand.split())
-            for j in range(max(1, len(words) - n + 1)):
-                window = " ".join(words[j : j + n])
-                if window == re.sub(r"[^A-Z0-9&' ]", " ", brand).strip() or (
-                    len(brand) >= 5 and fuzz.ratio(window, brand) >= BRAND_SCORE
-                ):
-                    return i
+        if i not in taken and not NOT_NAME.search(lines[i].labels) and names_chain(lines[i].labels):
+            return i
     return None
 
 
@@ -541,6 +547,72 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
     return speck
 
 
+# `LE 25/01/26 A 12:09:41`: a card slip's date line; the terminal prints the merchant's
+# name under it, then its city and postal code
+SLIP_DATE_LINE = re.compile(r"^\W*L[E£]\s*\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{2,4}\s*[A-Z]?\s*\d{1,2}\s?[:H]\s?\d{2}")
+AMOUNT = re.compile(r"\d[.,]\s?\d{2}\b")  # `CB 179,80` is the ticket's payment line, not the slip's wording
+SLIP_WORDING = 6  # lines above the slip's date line searched for its wording
+MIN_SLIP_WORDS = 2  # lines of card-slip wording there (`CARTE BANCAIRE`, `A0000000421010`, `CB`)
+SLIP_NAME = 0.9  # confidence kept by a name read on the card slip rather than the header
+CUT_NAME = 0.5  # a header name this short a part of the slip's is what the crop left of it
+MIN_CUT, CUT_SCORE = 4, 75  # letters such a part must have, and how alike (one in four misread)
+
+
+def slip_merchant(lines: list[TextLine], start: int) -> tuple[str, int] | None:
+    """The shop's name as the card slip printed under the ticket gives it, from line `start` down.
+
+    Real French terminals print `LE dd/mm/yy A hh:mm:ss`, then the merchant's name, city and
+    postal code; the lines above hold the slip's own wording (`CARTE BANCAIRE`, the card's AID).
+    """
+    for i in range(start, len(lines) - 1):
+        if not SLIP_DATE_LINE.match(lines[i].digits):
+            continue
+        wording = sum(1 for line in lines[max(0, i - SLIP_WORDING) : i]
+                      if CARD_SLIP_WORDS.search(line.labels) and not AMOUNT.search(line.digits))
+        line = lines[i + 1]
+        if wording < MIN_SLIP_WORDS or _looks_like_noise(line) or CARD_SLIP_WORDS.search(line.labels):
+            continue
+        if NOT_NAME.search(line.labels) or sum(c.isdigit() for c in line.digits) >= 3:
+            continue
+        name = tidy_name(re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip())
+        if len(name) >= 3:
+            return name, i + 1
+    return None
+
+
+def letters_dropped(first: str, second: str) -> bool:
+    """Whether `second` is `first` with letters dropped inside its words (`PRI BAS` for
+    PRIX BAS), which PP-OCR does: no better reading, however confident. A whole word
+    dropped (a stray letter of the table before the name) is not this."""
+    a, b = first.upper().split(), second.upper().split()
+    if len(a) != len(b) or a == b:
+        return False
+    return all(op in ("equal", "delete") for x, y in zip(a, b)
+               for op, *_ in SequenceMatcher(None, x, y, autojunk=False).get_opcodes())
+
+
+def unknown_words(name: str) -> int:
+    """Words of three letters or more of a name in neither dictionary (`ATHLE`, `LU`)."""
+    return sum(not is_word(w) for w in re.findall(r"[^\W\d_]{3,}", name))
+
+
+def slip_names_it(header: str, slip: str) -> bool:
+    """Whether the slip's name is the better reading of the shop the header names: the header
+    kept only a part of it (`CURE` for the end of L'AMBASSADE DE LA COIFFURE: the crop cut the line),
+    or lost letters the slip shows (`SALON ATHLE` for SALON NATHALIE), or both read one name and
+    the slip's has fewer words no dictionary knows. A name the slip
+    prints otherwise (a company's or a till's short name) leaves the header's alone."""
+    if names_chain(fold(header)):
+        return False  # a chain's name, whole
+    a, b = (re.sub(r"[^A-Z0-9]", "", fold(n)) for n in (header, slip))
+    if letters_dropped(slip, header):
+        return True
+    if MIN_CUT <= len(a) <= CUT_NAME * len(b) and max(
+            fuzz.ratio(a, b[: len(a)]), fuzz.ratio(a, b[-len(a) :])) >= CUT_SCORE:
+        return True  # a centred line cut on one side: its start or its end (`CURE` for ...FFURE)
+    return fuzz.ratio(fold(header), fold(slip)) >= BRAND_SCORE - 15 and unknown_words(slip) < unknown_words(header)
+
+
 def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
     """The shop, with a confidence per sub-field."""
     conf: dict[str, float] = {}
@@ -566,6 +638,10 @@ def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
     if name is not None:
         first = name[1] == next((i for i in range(len(lines)) if not _looks_like_noise(lines[i])), -1)
         conf["retailer"] = round(lines[name[1]].conf * (1.0 if first else 0.85), 3)
+    slip = slip_merchant(lines, name[1] + 1 if name else 0)
+    if slip is not None and (name is None or slip[0] != name[0] and slip_names_it(name[0], slip[0])):
+        name = slip
+        conf["retailer"] = round(lines[slip[1]].conf * SLIP_NAME, 3)
     if siret is not None:
         conf["siret"] = round(siret[1], 3)
     retailer = Retailer(
