@@ -120,6 +120,8 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("FRANPRIX", "FRANPRIX"), ("BEAUTY STUDIO", "BEAUTY STUDIO"),  # no word, or an English one: as read
     ("MARLON COIFFURE", "MARLON COIFFURE"),  # an English word (a name) one I from a French one (MARION)
     ("MAISON CAPILIAIRE", "MAISON CAPILLAIRE"),  # an L read as I
+    ("PROXT CENTRE", "PROXI CENTRE"), ("VTVAL", "VIVAL"),  # a chain's short word, its I read as T
+    ("PROXY CENTRE", "PROXY CENTRE"),  # a word: as read
     ("LA MATSON DU BRICO", "LA MAISON DU BRICO"),  # an English name, but in a French phrase
     ("LE BARBER SHOP", "LE BARBER SHOP"), ("LES ATELIERS", "LES ATELIERS"),  # words as read
 ])

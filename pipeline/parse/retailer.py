@@ -13,7 +13,7 @@ from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
 from pipeline.parse.markers import CARD_SLIP_WORDS
 from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, fold, one_letter_from, repair_words, zeros_misread_in
-from pipeline.parse.words import i_restored, is_word
+from pipeline.parse.words import I_MISREADS, i_restored, is_word
 from pipeline.values import Retailer
 
 HEADER_SPAN = 12  # lines searched for the shop name and address
@@ -66,8 +66,11 @@ KNOWN_RETAILERS = (
     "SUBWAY", "PAUL", "BRIOCHE DOREE", "LEROY MERLIN", "CASTORAMA", "BRICO DEPOT", "BRICOMARCHE",
     "MR BRICOLAGE", "WELDOM", "BRICORAMA", "POINT P", "FRANCK PROVOST", "JEAN LOUIS DAVID", "DESSANGE",
     "SAINT ALGUE", "TCHIP", "CAMILLE ALBANE", "COIFF&CO", "JACQUES DESSANGE", "PROVALLIANCE",
-    "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE",
+    "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE", "PROXI", "VIVAL", "SPAR",
+    "COCCINELLE", "U EXPRESS", "CARREFOUR CONTACT", "COLRUYT",
 )  # fmt: skip
+# the words of chains' names, to put back an I read as T, L or 1 in a short one (`PROXT`)
+CHAIN_WORDS = frozenset(w for brand in KNOWN_RETAILERS for w in re.findall(r"[A-Z]{4,}", brand))
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
 MAX_NAME_DIGITS = 8  # a header line holding this many digits is a number's, not the name's
 DOUBTED_SHORT = 0.6  # a name of two characters read below this yields to a line after it
@@ -424,6 +427,15 @@ LOWER_TAIL = re.compile(r"(?:\s+[+~_=*.,:;|]*\s*[a-zà-ÿ]{1,3})+\s*$")
 LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{1,4}[^\w\s]*\s+)+(?=[A-Z0-9][A-Z'])")
 
 
+def chain_restored(word: str) -> str | None:
+    """A word in capitals that is a chain's with one I read as T, L or 1 (`PROXT` for PROXI),
+    when it is no word and only that chain's is one such change away."""
+    if not word.isupper() or len(word) < 4 or word in CHAIN_WORDS or is_word(word):
+        return None
+    found = {word[:k] + "I" + word[k + 1 :] for k, ch in enumerate(word) if ch in I_MISREADS} & CHAIN_WORDS
+    return found.pop() if len(found) == 1 else None
+
+
 def tidy_name(name: str) -> str:
     """A shop name without the lost apostrophes and trailing debris of its OCR."""
     name = NAME_TAIL_DEBRIS.sub("", name.replace("‘", "'").replace("’", "'").replace("`", "'"))
@@ -442,7 +454,7 @@ def tidy_name(name: str) -> str:
     # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word (no French one
     # in a French phrase: `LA MATSON DU BRICO`)
     known = ("fra",) if FRENCH_PARTICLES & set(name.upper().split()) else ("fra", "eng")
-    name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or m.group(), name)
+    name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
 
