@@ -221,6 +221,7 @@ def slip_below(header: str, merchant: str) -> str:
 @pytest.mark.parametrize("header, merchant, name", [
     ("= CURE |", "L'AMBASSADE DE LA COIFFURE", "L'AMBASSADE DE LA COIFFURE"),  # the crop kept the end: ...FFURE
     ("SALON ATHLE", "SALON NATHALIE", "SALON NATHALIE"),  # one name, the slip's reading has only words
+    ("LE MMenE", "LE KIOSQUE", "LE KIOSQUE"),  # the header's word is none, the slip's one
     ("SALON NATHALIE", "SALON NATHALE", "SALON NATHALIE"),  # the header's is the better reading
     ("L'ATELIER DE SOPHIE", "SARL SB COIFF", "L'ATELIER DE SOPHIE"),  # a company's name on the slip
     ("MONOPRIX", "MONOP PARIS 11", "MONOPRIX"),  # the header's whole name, the slip's a short one

@@ -610,19 +610,25 @@ def unknown_words(name: str) -> int:
 
 def slip_names_it(header: str, slip: str) -> bool:
     """Whether the slip's name is the better reading of the shop the header names: the header
-    kept only a part of it (`CURE` for the end of L'AMBASSADE DE LA COIFFURE: the crop cut the line),
-    or lost letters the slip shows (`SALON ATHLE` for SALON NATHALIE), or both read one name and
-    the slip's has fewer words no dictionary knows. A name the slip
-    prints otherwise (a company's or a till's short name) leaves the header's alone."""
+    kept only a part of it (`CURE` for the end of L'AMBASSADE DE LA COIFFURE: the crop cut the
+    line), or lost letters the slip shows (`SALON ATHLE` for SALON NATHALIE), or both read one
+    name whose words line up and the header's differing words are no words where the slip's are
+    (`LE MMenE` for LE KIOSQUE). A name the slip prints otherwise (a company's or a till's
+    short name) leaves the header's alone, as does a chain's name."""
     if names_chain(fold(header)):
-        return False  # a chain's name, whole
+        return False
     a, b = (re.sub(r"[^A-Z0-9]", "", fold(n)) for n in (header, slip))
     if letters_dropped(slip, header):
         return True
     if MIN_CUT <= len(a) <= CUT_NAME * len(b) and max(
             fuzz.ratio(a, b[: len(a)]), fuzz.ratio(a, b[-len(a) :])) >= CUT_SCORE:
         return True  # a centred line cut on one side: its start or its end (`CURE` for ...FFURE)
-    return fuzz.ratio(fold(header), fold(slip)) >= BRAND_SCORE - 15 and unknown_words(slip) < unknown_words(header)
+    ours, theirs = fold(header).split(), fold(slip).split()
+    if len(ours) != len(theirs) or ours == theirs:
+        return False
+    differ = [(x, y) for x, y in zip(ours, theirs) if x != y]
+    return len(differ) < len(ours) and all(
+        unknown_words(x) and not unknown_words(y) and re.fullmatch(r"[A-Z'&\-]+", y) for x, y in differ)
 
 
 def parse_retailer(lines: list[TextLine]) -> tuple[Retailer, dict[str, float]]:
