@@ -52,11 +52,13 @@ NAME_LINE_MATCH = 90  # rapidfuzz partial ratio of the parsed name to the line i
 
 
 def items_agree(fields: ReceiptFields) -> bool:
-    """The items add up to the total or the subtotal (discounts sit between them)."""
+    """The items add up to the total or the subtotal, less the discounts printed among them
+    (`AVANTAGE FIDELITE -5,00` between the products and `MONTANT DU`) or not."""
     if not fields.items or fields.total is None:
         return False
     items = sum((i.price for i in fields.items), Decimal(0))
-    return items in (fields.total, fields.subtotal)
+    return items in (fields.total, fields.subtotal) or (
+        fields.discounts != 0 and items + fields.discounts in (fields.total, fields.subtotal))
 
 
 def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tuple[int, bool]]:

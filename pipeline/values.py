@@ -143,6 +143,7 @@ class ReceiptFields:
     ticket: str | None = None
     beneficiary: str | None = None
     items: tuple[Item, ...] = ()
+    discounts: Decimal = Decimal(0)  # discount lines among the items (loyalty, vouchers), negative
     subtotal: Decimal | None = None
     vat: tuple[VatLine, ...] = ()
     total: Decimal | None = None

@@ -561,3 +561,22 @@ def test_the_second_total_whose_items_add_up_wins_over_a_first_whose_items_do_no
                         Reading("rapidocr", "1", second, variant="lines")))
     assert fields.total == Decimal("65.00")
     assert [f"{i.price:.2f}" for i in fields.items] == ["10.00", "55.00"]
+
+
+def test_items_that_add_up_to_the_total_less_a_discount_take_the_second_engines_prices():
+    """Seed 83: `18,76` for 18,70 above `AVANTAGE FIDELITE -5,08`; PP-OCR reads both right, and
+    only its figures add up to MONTANT DU once the discount printed among the items is counted."""
+    first = (line("BEAUTY SUCCESS", 0), line("51100 REIMS", 40), line("VERNIS A ONGLES 18,76", 120),
+             line("EAU DE PARFUM 50ML 113,80", 160), line("FOND DE TEINT FLUIDE 46,60", 200),
+             line("AVANTAGE FIDELITE -5,08", 240), line("MONTANT DU 174,10", 280), line("ESP. 200,00", 320),
+             line("MONNAIE RENDUE 25,90", 360), line("13/01/2025 18:35", 400))
+    fields = parse_receipt(first)
+    assert fields.discounts == Decimal("-5.08")
+    assert 2 in dict(lines_to_recheck(first, fields))  # its prices do not add up: read again
+    fixes = tuple(Line(text=t, conf=97.0, box=first[i].box, words=(Word(t, 97.0, first[i].words[-1].box),))
+                  for i, t in ((2, "18,70"), (5, "-5,00")))
+    got = interpret((Reading("tesseract", "5", first), Reading("rapidocr", "1", fixes, variant="lines")))
+    assert [str(i.price) for i in got.items] == ["18.70", "113.80", "46.60"]
+    assert got.total == Decimal("174.10")
+    crisp = tuple(replace(ln, text=ln.text.replace("18,76", "18,70").replace("-5,08", "-5,00")) for ln in first)
+    assert 2 not in dict(lines_to_recheck(crisp, parse_receipt(crisp)))  # they add up less the discount: not read again

@@ -181,6 +181,7 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         ticket=ticket[0] if ticket else None,
         beneficiary=beneficiary[0] if beneficiary else None,
         items=found_items.items,
+        discounts=found_items.discounts if found_items.items else Decimal(0),
         subtotal=subtotal[0] if subtotal else None,
         vat=vat,
         total=chosen[0] if chosen else None,
