@@ -159,6 +159,18 @@ def test_a_count_misread_before_its_unit_price_yields_to_the_line_total():
     assert item("BANANES 1,297 kg x 1,99 2,58") == [("1.297", "2.58")]
 
 
+@pytest.mark.parametrize("line, want", [
+    ("COCA-COLA 1,5L 272,30 4,60", ("COCA-COLA 1,5L", "2", "4.60")),  # `2*2,30`, the star read as 7
+    ("BAGUETTE TRADITION 11:30 1,30", ("BAGUETTE TRADITION", "1", "1.30")),  # `1*1,30`, the star lost
+    ("EAU 1+2,00 2,00", ("EAU", "1", "2.00")),
+    ("ROULEAU 171,30 171,30", ("ROULEAU", "1", "171.30")),  # no split makes 171,30: a price
+    ("PEINTURE 2 12,50 25,00", ("PEINTURE", "2", "25.00")),  # a count apart, as printed
+])
+def test_a_count_whose_star_was_misread_is_told_by_the_line_total(line, want):
+    got = parse(HEADER + line + "\nTOTAL " + line.rsplit(" ", 1)[1] + "\n" + FOOTER).items
+    assert [(i.name, f"{i.quantity}", f"{i.price:.2f}") for i in got] == [want]
+
+
 def test_a_total_line_with_ttc_misread_as_tic_gives_no_ticket():
     """`TOTAL TIC 111,50`: TIC is also a ticket label, but 111 is the start of an amount."""
     assert parse(HEADER + "COUPE 111,50\nTOTAL TIC 111,50 EUR\nCB 111,50\n22/12/25 13:48").ticket is None

@@ -35,6 +35,24 @@ QTY_BEFORE_PRICE = re.compile(r"(?<![\d.,])(?P<q>\d{1,2})(?:\s*[X×]|\*)\s*$")
 MISREAD_SIZE = re.compile(r"\b(?P<n>(?=[0-9OSIl]*[OSIl])[1-9SI][0-9OSIl]{1,3})(?P<unit>CL|ML|KG)\b")
 SIZE_LOOKALIKES = str.maketrans("OSIl", "0511")
 UNIT_WITHOUT_SEPARATOR = re.compile(r"\s(?P<q>\d{1,2})\s?[*X×]\s?(?P<u>\d{3,6})[\s*]*$")
+# `2*2,30 4,60` read `272,30 4,60`, `1*1,30 1,30` read `11:30 1,30`: a count x unit price
+# whose star was read as a figure or lost, before the line total
+STAR_AS_DIGIT = re.compile(r"(?<!\S)(?P<token>[1-9][\d+]{1,5}[.,:;]\d{2})\s*$")
+STAR_LOOKALIKES = "714+"
+
+
+def star_lost_count(token: str, total: Decimal) -> Decimal | None:
+    """The count of `token` read as count, star and unit price run together, when exactly one
+    way to split it (the star read as 7, 1, 4 or +, or lost) makes count x unit the line total."""
+    head, cents = token[:-3], token[-2:]
+    found = set()
+    for k in (1, 2):  # the count's digits
+        count, rest = head[:k], head[k:]
+        for unit in ([rest[1:]] if rest[:1] in STAR_LOOKALIKES else []) + [rest]:
+            if count.isdigit() and unit.isdigit() and not (len(unit) > 1 and unit[0] == "0"):
+                if till_cents(int(count) * Decimal(f"{unit}.{cents}")) == total:
+                    found.add(int(count))
+    return Decimal(found.pop()) if len(found) == 1 else None
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`
@@ -350,6 +368,13 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
         if glued and int(glued["q"]) > 1 and int(glued["q"]) * Decimal(glued["u"]) / 100 == value:
             quantity = Decimal(glued["q"])
             name = line.raw[name_start : glued.start()]
+    if quantity == ONE and len(others) <= 1:
+        # `COCA-COLA 1,5L 272,30 4.60`: `2*2,30` with its star read as a 7; `11:30 1.30`: `1*1,30`
+        starred = STAR_AS_DIGIT.search(up[: price.start])
+        count = starred and star_lost_count(starred["token"], value)
+        if count:
+            quantity = count
+            name = line.raw[name_start : starred.start()]
     name = price_echo_cut(_clean_name(name), price.value)
     if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
         return None
