@@ -62,6 +62,9 @@ def test_a_number_ending_the_name_is_split_from_a_price_read_as_thousands():
     # a real price in thousands, which the payment vouches for, stays whole
     big = text.replace("18 169,00", "1 169,00").replace("296,90", "1296,90")
     assert items_of(parse(big))[1] == ("PERCEUSE VISSEUSE", "1169.00")
+    # a count before the name (seed 83: `2 KER NUTRITIVE MASQUINTENSE 200 112,00`)
+    counted = text.replace("PERCEUSE VISSEUSE 18 169,00", "2 PERCEUSE VISSEUSE 18 169,00")
+    assert [(i.quantity, i.price) for i in parse(counted).items][1] == (Decimal(2), Decimal("169.00"))
 
 
 def test_a_total_with_a_look_alike_digit_yields_to_payment_and_items_together():

@@ -505,7 +505,7 @@ def split_thousands(items: tuple[Item, ...], discounts: Decimal, vouched: set[De
         return None
     fixes = []
     for k, it in enumerate(items):
-        if it.price < 1000 or it.quantity != ONE:
+        if it.price < 1000:  # whatever the count: the price is the line total
             continue
         head, price = divmod(it.price, 1000)
         if total - it.price + price in vouched:
