@@ -53,6 +53,8 @@ def star_lost_count(token: str, total: Decimal) -> Decimal | None:
                 if till_cents(int(count) * Decimal(f"{unit}.{cents}")) == total:
                     found.add(int(count))
     return Decimal(found.pop()) if len(found) == 1 else None
+
+
 # OCR debris after a name: `FUSIO-DOSE se __`, `COUPE |` (short lower-case bits, rules)
 NAME_TAIL_JUNK = re.compile(r"(?:\s+(?:[a-z]{1,3}|[_|~—=<>^,;]+|\W))+$")
 # OCR debris before a name, from the table or a shadow left of the print: `ae Ss LAIT`, `“SOIN`

@@ -6,10 +6,9 @@ and becomes a French word with one I restored is mended; a word of either langua
 stays as read, unless French particles frame it (`LA MATSON DU BRICO`: Matson is an
 English name, but not between LA and DU). An L read as I is put back the same way
 (`CAPILIAIRE`). On the 27,700 words of French place names (proper nouns, as owners'
-names in shop names are) this changes 13 (`AURELLE`, `CHATRE`), and the L
-put back 7 more (`MERIOT`, `SALIES`); counting five-letter
-words would double that (`MARLE`), and restoring a lost I too (`ATELER`) would change
-four times as many. The lists (`data/words-fra.txt.gz`, 39,000 words, `words-eng.txt.gz`,
+names in shop names are) the I changes 13 (`AURELLE`, `CHATRE`) and the L 7 (`MERIOT`,
+`SALIES`); counting five-letter words would double that (`MARLE`), and restoring a lost
+I too (`ATELER`) would change four times as many. The lists (`data/words-fra.txt.gz`, 39,000 words, `words-eng.txt.gz`,
 167,000) are Tesseract's own dictionaries, folded (capitals, no accents), built by
 `scripts/build_wordlist.py`, loaded once per process.
 """
