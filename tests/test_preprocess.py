@@ -920,3 +920,19 @@ def test_a_shop_name_read_as_one_word_gets_its_space_back():
              Word("PORT", 90.0, (x + 92, y, 34, h))]
     reading = Reading("tesseract", "5", (make_line(words),), variant="psm6")
     assert apostrophes_restored(reading, image).lines[0].text == "SUPERETTE DU PORT"
+
+
+@pytest.mark.parametrize("seed", [6100096, 6100078])
+def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(seed, monkeypatch):
+    """A shadow across granite hides where the speckle ends, so neither outline had that
+    evidence, and the edges supported best one whose top ran under the bold shop name (seed
+    61: LA MAISON DU BRICO cut off, no name read) or one taking in a band of table (a `2` read
+    before an item). The paper's own region steps from lit paper to darker granite on every
+    side (39 grey levels against 7 for the side across the print): that outline is trusted,
+    and the other, lying inside it, yields."""
+    from pipeline.preprocess.locate import covered_share
+
+    image, laid = photo_and_paper_outline(seed, "photo", monkeypatch)
+    found = find_paper(image).corners
+    assert found is not None
+    assert covered_share(laid, found) >= 0.92 and covered_share(found, laid) >= 0.9, (found, laid)

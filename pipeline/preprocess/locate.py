@@ -354,10 +354,13 @@ def find_paper(bgr: np.ndarray) -> Paper:
                 continue  # edges of print inside the paper, not the paper's border
             side = texture_side_share(texture, corners, surface) if surface >= TEXTURED_SURFACE else step
             if (support < MIN_EDGE_SUPPORT and surface >= TEXTURED_SURFACE and not drawn_by_edges
-                    and side >= MIN_TEXTURE_SIDE):
-                support = MIN_EDGE_SUPPORT  # blank paper inside every side, speckle outside
+                    and (side >= MIN_TEXTURE_SIDE or step >= STRONGER_STEP[1])):
+                # blank paper inside every side, speckle outside; or, in a shadow that hides the
+                # speckle's end, every side stepping from lit paper to the darker surface
+                support = MIN_EDGE_SUPPORT
             if support >= MIN_EDGE_SUPPORT:
-                outlines.append(Outline(support, area, side, corners, Paper(how, corners=(corners / f).astype(np.float32))))
+                outlines.append(Outline(support, area, side, step, corners,
+                                        Paper(how, corners=(corners / f).astype(np.float32))))
                 continue
         if drawn_by_edges:
             continue  # only a trusted outline: an edge region may stop at a printed rule
@@ -411,6 +414,7 @@ class Outline:
     support: float  # share of its sides on an edge (`edge_support`)
     area: float  # of the paper region it was drawn around
     side: float  # its sides' paper-to-surface evidence: `texture_side_share` on a textured surface, else the step
+    step: float  # its weakest side's step in grey level (`weakest_side_step`)
     corners: np.ndarray  # tl, tr, br, bl in work pixels
     paper: Paper  # the same outline in photo pixels
 
@@ -423,7 +427,8 @@ def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool
     wooden board's grain around it, or to light granite joined to it. On granite the
     paper's sides are where the speckle ends, which a region spilling over the surface
     does not show; on a plain surface the paper's sides step far more than a board's,
-    inside which it lies.
+    inside which it lies. Where a shadow hides the speckle's end from both, an outline
+    inside another whose sides all step far more has a side across the paper.
     """
     for other in others:
         if other is outline:
@@ -433,6 +438,12 @@ def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool
             # read on both sides: only one spilling well beyond the other is outshone
             if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
                     and covered_share(outline.corners, other.corners) < SPILL_SHARE):
+                return True
+            # a shadow across the speckle leaves neither outline its evidence: one lying inside
+            # another whose every side steps far more has a side across the paper (a bold name)
+            if (max(outline.side, other.side) < WEAK_TEXTURE_SIDE
+                    and other.step >= STRONGER_STEP[0] * outline.step and other.step >= STRONGER_STEP[1]
+                    and covered_share(outline.corners, other.corners) >= NESTED_SHARE):
                 return True
         elif (other.side >= STRONGER_STEP[0] * outline.side and other.side >= STRONGER_STEP[1]
               and covered_share(other.corners, outline.corners) >= NESTED_SHARE):
