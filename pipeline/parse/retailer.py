@@ -71,6 +71,14 @@ KNOWN_RETAILERS = (
 )  # fmt: skip
 # the words of chains' names, to put back an I read as T, L or 1 in a short one (`PROXT`)
 CHAIN_WORDS = frozenset(w for brand in KNOWN_RETAILERS for w in re.findall(r"[A-Z]{4,}", brand))
+# words shop names are made of, whose I a condensed face prints a pixel wide and both engines
+# may lose (`ATELER`): only these get one back, since a lost I fits many names (`MARE`, MARIE)
+SHOP_WORDS = frozenset("""
+ATELIER COIFFURE COIFFEUR COIFFEUSE INSTITUT BOUTIQUE MAISON CAPILLAIRE CISEAUX EPICERIE
+PHARMACIE PARAPHARMACIE BRICOLAGE DISCOUNT PRIMEUR CREPERIE PIZZERIA BOULANGERIE PATISSERIE
+BIJOUTERIE PARFUMERIE DROGUERIE QUINCAILLERIE LIBRAIRIE PAPETERIE ESTHETIQUE ONGLERIE
+""".split())
+MIN_LOST_I = 5  # letters a word must keep to be given a lost I back
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
 MAX_NAME_DIGITS = 8  # a header line holding this many digits is a number's, not the name's
 DOUBTED_SHORT = 0.6  # a name of two characters read below this yields to a line after it
@@ -429,10 +437,13 @@ LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{
 
 def chain_restored(word: str) -> str | None:
     """A word in capitals that is a chain's with one I read as T, L or 1 (`PROXT` for PROXI),
-    when it is no word and only that chain's is one such change away."""
+    or a shop's common word with its thin I lost (`ATELER` for ATELIER, `COFFURE`), when it
+    is no word and only one such word is one such change away."""
     if not word.isupper() or len(word) < 4 or word in CHAIN_WORDS or is_word(word):
         return None
     found = {word[:k] + "I" + word[k + 1 :] for k, ch in enumerate(word) if ch in I_MISREADS} & CHAIN_WORDS
+    if len(word) >= MIN_LOST_I:
+        found |= {word[:k] + "I" + word[k:] for k in range(1, len(word))} & SHOP_WORDS
     return found.pop() if len(found) == 1 else None
 
 
@@ -454,6 +465,7 @@ def tidy_name(name: str) -> str:
     # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word (no French one
     # in a French phrase: `LA MATSON DU BRICO`)
     known = ("fra",) if FRENCH_PARTICLES & set(name.upper().split()) else ("fra", "eng")
+    name = re.sub(r"\b([A-Z]{4,})(\d{1,3})\b", r"\1 \2", name)  # `ATELER21`: a word glued to the number after it
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
 
