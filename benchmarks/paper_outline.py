@@ -28,37 +28,22 @@ PHOTO_MIX = {"photo": 5.0, "underlined": 1.0}
 
 def measure(work: tuple[int, str]) -> dict:
     """IoU and cover of the found paper region for one generated photo."""
-    import samples.generator.scenarios as scenarios
     from pipeline.decode import decode_pages
     from pipeline.intake import check_file
     from pipeline.preprocess.locate import find_paper
     from pipeline.settings import IntakeLimits
-    from samples.generator import generate
+    from samples.generator import generate_with_paper_outline
 
     seed, scenario = work
-    laid: dict = {}
-    real = scenarios.photograph
-
-    def photograph(paper, alpha, rng, **kw):
-        img, homography, info = real(paper, alpha, rng, **kw)
-        h, w = alpha.shape
-        laid["outline"] = cv2.perspectiveTransform(np.float32([[(0, 0), (w, 0), (w, h), (0, h)]]), homography)[0]
-        laid["shape"] = img.shape[:2]
-        return img, homography, info
-
-    scenarios.photograph = photograph
-    try:
-        sample = generate(seed, scenario)
-    finally:
-        scenarios.photograph = real
+    sample, laid = generate_with_paper_outline(seed, scenario)
     limits = IntakeLimits()
     image = decode_pages(check_file(sample.name, sample.data, limits), limits).pages[0].image
-    if "outline" not in laid or image.shape[:2] != tuple(laid["shape"]):
+    if laid is None:
         return {"seed": seed, "scenario": scenario, "how": None, "iou": None, "cover": None}
     paper = find_paper(image)
     h, w = image.shape[:2]
     truth = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(truth, [laid["outline"].astype(np.int32)], 1)
+    cv2.fillPoly(truth, [laid.astype(np.int32)], 1)
     found = np.zeros((h, w), np.uint8)
     if paper.corners is not None:
         cv2.fillPoly(found, [paper.corners.astype(np.int32)], 1)

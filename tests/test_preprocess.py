@@ -818,36 +818,25 @@ def test_an_apostrophe_dropped_inside_a_word_of_the_name_is_restored(bars, marks
     assert apostrophes_restored(reading, image).lines[0].text == text
 
 
-def photo_and_paper_outline(seed: int, scenario: str, monkeypatch):
+def photo_and_paper_outline(seed: int, scenario: str):
     """A generated photo and the outline, in its pixels, where the generator laid the paper."""
-    import samples.generator.scenarios as scenarios
-    from samples.generator import generate
+    from samples.generator import generate_with_paper_outline
 
-    laid = {}
-    real = scenarios.photograph
-
-    def photograph(paper, alpha, rng, **kw):
-        img, homography, info = real(paper, alpha, rng, **kw)
-        h, w = alpha.shape
-        laid["outline"] = cv2.perspectiveTransform(np.float32([[(0, 0), (w, 0), (w, h), (0, h)]]), homography)[0]
-        return img, homography, info
-
-    monkeypatch.setattr(scenarios, "photograph", photograph)
-    sample = generate(seed, scenario)
-    return cv2.imdecode(np.frombuffer(sample.data, np.uint8), cv2.IMREAD_COLOR), laid["outline"]
+    sample, laid = generate_with_paper_outline(seed, scenario)
+    return cv2.imdecode(np.frombuffer(sample.data, np.uint8), cv2.IMREAD_COLOR), laid
 
 
 @pytest.mark.parametrize("seed, scenario", [
     (8900014, "photo"), (8900069, "underlined"),  # granite: a light patch joined to the paper
     (8900077, "photo"), (8900466, "photo"),  # wood: the board's grain drawn around the paper
 ])
-def test_the_paper_wins_over_an_outline_around_it_and_the_surface(seed, scenario, monkeypatch):
+def test_the_paper_wins_over_an_outline_around_it_and_the_surface(seed, scenario):
     """Outlines the edges support alike were settled by area: a light patch of granite joined
     to the paper (refused as blurred: 8 px letters measured on the specks), or the edges of a
     board around it, won over the paper's own outline."""
     from pipeline.preprocess.locate import covered_share
 
-    image, laid = photo_and_paper_outline(seed, scenario, monkeypatch)
+    image, laid = photo_and_paper_outline(seed, scenario)
     paper = find_paper(image)
     assert paper.how == "quad"
     found = paper.corners
@@ -856,14 +845,14 @@ def test_the_paper_wins_over_an_outline_around_it_and_the_surface(seed, scenario
 
 
 @pytest.mark.parametrize("seed", [8900013, 9300245, 9300387])
-def test_on_granite_in_shadow_a_region_clear_of_the_photos_sides_beats_a_larger_one_off_them(seed, monkeypatch):
+def test_on_granite_in_shadow_a_region_clear_of_the_photos_sides_beats_a_larger_one_off_them(seed):
     """Shadowed granite as light as the paper: with no outline trusted, the largest region
     was a brightness cut running over half the photo (seed 89: the date and ticket lost, 9
     fields wrong; others refused as blurred). The region standing clear of the photo's sides
     is the paper; where it fills its rectangle, the rectangle keeps a corner the shadow cut."""
     from pipeline.preprocess.locate import covered_share
 
-    image, laid = photo_and_paper_outline(seed, "photo", monkeypatch)
+    image, laid = photo_and_paper_outline(seed, "photo")
     paper = find_paper(image)
     assert paper.how == "min_area_rect"
     found = paper.corners
@@ -923,7 +912,7 @@ def test_a_shop_name_read_as_one_word_gets_its_space_back():
 
 
 @pytest.mark.parametrize("seed", [6100096, 6100078])
-def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(seed, monkeypatch):
+def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(seed):
     """A shadow across granite hides where the speckle ends, so neither outline had that
     evidence, and the edges supported best one whose top ran under the bold shop name (seed
     61: LA MAISON DU BRICO cut off, no name read) or one taking in a band of table (a `2` read
@@ -932,7 +921,7 @@ def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(see
     and the other, lying inside it, yields."""
     from pipeline.preprocess.locate import covered_share
 
-    image, laid = photo_and_paper_outline(seed, "photo", monkeypatch)
+    image, laid = photo_and_paper_outline(seed, "photo")
     found = find_paper(image).corners
     assert found is not None
     assert covered_share(laid, found) >= 0.92 and covered_share(found, laid) >= 0.9, (found, laid)

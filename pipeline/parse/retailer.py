@@ -534,6 +534,11 @@ def tidy_city(city: str) -> str:
     return re.sub(r"\s*-\s*", "-", city).strip("-")
 
 
+def line_name(line: TextLine) -> str:
+    """A line read as a shop name: its words repaired, its edge marks dropped, tidied."""
+    return tidy_name(re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip())
+
+
 def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) -> tuple[str, int] | None:
     """The first meaningful header line above the address `block`: no greeting, tagline,
     customer, phone, address, date or legal line (a known chain may sit anywhere in the header)."""
@@ -558,8 +563,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
             continue
         if sum(c.isdigit() for c in line.digits) >= MAX_NAME_DIGITS:
             continue  # `Saret 471 951 699 00993`: a SIRET or phone line whose label was misread
-        name = re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip()
-        name = tidy_name(name)
+        name = line_name(line)
         if sum(c.isupper() for c in name) > 2 * sum(c.islower() for c in name):
             name = re.sub(r"^[A-Za-z]*[a-z][A-Za-z]*\s+(?=[A-Z]{2})", "", name)  # `eS SUPERETTE`: edge debris
         if len(name) == 2 and line.conf < DOUBTED_SHORT and speck is None:
@@ -598,7 +602,7 @@ def slip_merchant(lines: list[TextLine], start: int) -> tuple[str, int] | None:
             continue
         if NOT_NAME.search(line.labels) or sum(c.isdigit() for c in line.digits) >= 3:
             continue
-        name = tidy_name(re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip())
+        name = line_name(line)
         if len(name) >= 3:
             return name, i + 1
     return None

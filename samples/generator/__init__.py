@@ -3,6 +3,7 @@
     generate(seed, scenario)       -> GeneratedSample (the first one for a pair scenario)
     generate_pair(seed, scenario)  -> (GeneratedSample, GeneratedSample) for "rephoto" / "lookalike"
     corpus(n, seed, scenarios)     -> Iterator[GeneratedSample], deterministic, one sample in memory at a time
+    generate_with_paper_outline(seed, scenario) -> (GeneratedSample, corners where the paper lies in the photo)
 
 Each sample carries the file bytes, its kind ("jpeg", "png", "pdf") and a `truth` dict in
 the extraction contract (see samples/README.md). Same seed, same bytes.
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from .scenarios import PAIRS, SCENARIOS, GeneratedSample, build, seeded
 
-__all__ = ["GeneratedSample", "PAIRS", "SCENARIOS", "corpus", "generate", "generate_pair"]
+__all__ = ["GeneratedSample", "PAIRS", "SCENARIOS", "corpus", "generate", "generate_pair", "generate_with_paper_outline"]
 
 # How often each scenario shows up in a corpus: ordinary photos dominate, like real traffic.
 CORPUS_WEIGHTS = {"photo": 34, "scan": 12, "pdf_text": 6, "pdf_image": 5, "card_slip": 6, "duplicata": 6,
@@ -27,6 +28,32 @@ USUAL_MIX = tuple(CORPUS_WEIGHTS)
 def generate(seed: int, scenario: str) -> GeneratedSample:
     """One sample of `scenario`; for a pair scenario, the first photo of the pair."""
     return build(seed, scenario)[0]
+
+
+def generate_with_paper_outline(seed: int, scenario: str):
+    """`generate(seed, scenario)` and the four corners (tl, tr, br, bl; float32, photo pixels)
+    where the photograph laid the paper, for judging where a reader finds it; None for a
+    scenario that photographs no paper on a surface (scans, PDFs)."""
+    import cv2
+    import numpy as np
+
+    from . import scenarios
+
+    laid: dict = {}
+    real = scenarios.photograph
+
+    def photograph(paper, alpha, rng, **kw):
+        img, homography, info = real(paper, alpha, rng, **kw)
+        h, w = alpha.shape
+        laid["outline"] = cv2.perspectiveTransform(np.float32([[(0, 0), (w, 0), (w, h), (0, h)]]), homography)[0]
+        return img, homography, info
+
+    scenarios.photograph = photograph
+    try:
+        sample = generate(seed, scenario)
+    finally:
+        scenarios.photograph = real
+    return sample, laid.get("outline")
 
 
 def generate_pair(seed: int, scenario: str) -> tuple[GeneratedSample, GeneratedSample]:
