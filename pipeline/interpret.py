@@ -21,7 +21,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "51"
+PARSER_VERSION = "52"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -343,6 +343,10 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
             conf["time"] = second.confidence.get("time", 0.5)
     if (ticket := zeros_restored(base.ticket, second.ticket, zeros)) is not None:
         fields = replace(fields, ticket=ticket)
+    elif base.ticket is None and second.ticket is not None:
+        # a line the first engine lost between two others (`Receipt No.34465`), read by the second
+        fields = replace(fields, ticket=second.ticket)
+        conf["ticket"] = second.confidence.get("ticket", 0.5)
     if second.total is not None and second.total != base.total:
         # The second engine reads totals better; Tesseract's total stays only when it is
         # the better confirmed of the two (by items, subtotal, payment or VAT lines), and

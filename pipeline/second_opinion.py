@@ -121,13 +121,17 @@ def digits_of(text: str) -> str:
 def zeros_in_doubt(lines: tuple[Line, ...], fields: ReceiptFields) -> bool:
     """The print shows a font whose zeros Tesseract reads as 6, 8 or 9: the SIRET passed
     its check keys only with such digits read as 0 (`845696707 66957`), or the postal
-    code is no place while the same code with zeros is (`67666` for 67000)."""
+    code is no place while the same code with zeros is (`67666` for 67000), or was printed
+    so and its city restored it."""
     siret = fields.retailer.siret
     if siret and luhn_ok(siret) and any(run != siret and zeros_misread_in(run, siret)
                                         for line in lines for run in re.findall(r"\d{14}", digits_of(line.text))):
         return True
     code = fields.retailer.postal_code
     if code and len(code) == 5:
+        if any(run != code and zeros_misread_in(run, code)
+               for line in lines for run in re.findall(r"(?<!\d)\d{5}(?!\d)", digits_of(line.text))):
+            return True  # `67666 STRASBOURG`: the code its city restored
         places = postcodes.table()
         return not places.exists(code) and any(n and places.exists(v) for n, v in zero_variants(code, 2))
     return False

@@ -337,6 +337,17 @@ def test_ticket_with_zero_look_alikes_is_read_again_and_restored():
     assert both.ticket == "046184"
 
 
+def test_a_ticket_line_the_first_engine_lost_is_taken_from_the_second():
+    """Tesseract skipped `Receipt No.34465` between the date and the card slip (seed 71);
+    the second engine read the line in the gap."""
+    lines = TESSERACT
+    assert parse_receipt(lines).ticket is None
+    lost = Line(text="Receipt No.34465", conf=97.0, box=(10, 360, 300, 26),
+                words=(Word("Receipt No.34465", 97.0, (10, 360, 300, 26)),))
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (lost,), variant="lines")))
+    assert both.ticket == "34465" and both.confidence["ticket"] > 0
+
+
 def test_a_zero_inside_a_ticket_is_restored_where_the_font_shows_its_zeros_misread():
     """`Ticket: 56884` for 56804: PP-OCR alone reads a 6 as 0 as often as the reverse, but
     here it also restored the zeros of the postal code and SIRET Tesseract read as 6."""
@@ -353,6 +364,7 @@ def test_a_zero_inside_a_ticket_is_restored_where_the_font_shows_its_zeros_misre
     assert picked("67666 STRASBOURG", "N° SIRET 845696707 66957")
     assert picked("67000 STRASBOURG", "N° SIRET 845696707 66957")  # the SIRET passed its keys only so
     assert picked("67666 STRASBOURG", "N° SIRET 845696707 00957")  # 67666 is no place, 67000 is
+    assert picked("67006 STRASBOURG", "N° SIRET 845696707 00957")  # restored by its city (seed 61): still a sign
     assert not picked("67000 STRASBOURG", "N° SIRET 845696707 00957")  # no sign of the font: not read
 
     def fixed(*pairs: tuple[int, str]) -> Reading:

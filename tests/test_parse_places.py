@@ -13,6 +13,7 @@ from pipeline.parse.retailer import tidy_city, tidy_name
     ("63006", "CLERMONT-FERRAND", ("63000", "CLERMONT-FERRAND")),  # a zero read as a six
     ("09603", "LYON", ("69003", "LYON")),  # two digits misread
     ("66000", "NICE", ("06000", "NICE")),  # a leading zero read as a six
+    ("66066", "NICE", ("06000", "NICE")), ("66489", "CANNES", ("06400", "CANNES")),  # every zero misread (seed 61)
     ("64206", "BIARRITZ", ("64200", "BIARRITZ")),
     ("38000", "GRENOBL", ("38000", "GRENOBLE")),  # the city cut at the paper's edge
     ("13001", "MARS", ("13001", "MARSEILLE")),
@@ -165,6 +166,9 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("21 Ruc Saint-Martin", "21 Rue Saint-Martin"), ("12 RUE DE GORE", "12 RUE DE GORE"),  # a short word: a type only
     ("129B RUE SAINT -MARTIN", "129B RUE SAINT-MARTIN"), ("4 rue Saint- Denis", "4 rue Saint-Denis"),
     ("ZA LES PINS - BP 12", "ZA LES PINS - BP 12"),  # spaces on both sides: a separator, kept
+    # a surname after its first name, however short (seed 71)
+    ("44 BD VICTOR HUGC", "44 BD VICTOR HUGO"), ("3 rue Emile Zolo", "3 rue Emile Zola"),
+    ("8 RUE VICTOR BASCH", "8 RUE VICTOR BASCH"), ("5 RUE HUGC", "5 RUE HUGC"),  # another name; no first name
 ])
 def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address

@@ -21,6 +21,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from pipeline.parse.text import zeros_misread_in
+
 # Digits a till font's misread turns into one another (a slashed or dotted zero read 6, 8 or 9).
 CONFUSABLE = {"0": "6896", "6": "085", "8": "0369", "9": "08", "5": "6", "3": "8", "1": "74", "7": "1", "4": "1"}
 MAX_DIGITS_CHANGED = 2
@@ -61,7 +63,8 @@ class PostalTable:
         if code and city and self.matches(code, city):
             return code, city
         if code and city:
-            near = [c for c in self.codes_of.get(fold(city), ()) if misread_of(code, c)]
+            # two digits misread, or any number of zeros read as 6, 8 or 9 (`66066 NICE`: 06000)
+            near = [c for c in self.codes_of.get(fold(city), ()) if misread_of(code, c) or zeros_misread_in(code, c)]
             if len(near) == 1:
                 return near[0], city
         if code and self.exists(code):

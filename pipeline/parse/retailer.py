@@ -483,6 +483,10 @@ GENERAL LECLERC GAULLE REPUBLIQUE MARCHE EGLISE GARE ECOLES ECOLE VIGNES TILLEUL
 MOULIN FONTAINE LIBERATION NATIONALE COMMERCE PASTEUR GAMBETTA JAURES VICTOR HUGO MIRABEAU
 MARECHAL PRESIDENT LIBERTE VERDUN PARIS ABBAYE CHAMPS PORTES BELGES MOULINS PRINCESSE GRANDE
 """.split())
+# The most common street names of France are people's: after the first name, a word one letter
+# from the surname is the surname (`VICTOR HUGC`), however short
+STREET_SURNAMES = {"VICTOR": "HUGO", "EMILE": "ZOLA", "PAUL": "BERT", "LEON": "BLUM", "JULES": "FERRY",
+                   "JEAN": "JAURES", "ANATOLE": "FRANCE", "ARISTIDE": "BRIAND", "GEORGES": "CLEMENCEAU"}
 SHORT_STREET_TYPES = frozenset({"RUE", "QUAI"})  # a short word is mended only to these (`Ruc`): `GORE` may be a name
 
 
@@ -509,7 +513,20 @@ def _street_word(word: str) -> str:
         up, STREET_VOCABULARY if len(up) >= 5 else SHORT_STREET_TYPES, 2 if len(up) >= 6 else 1)
     if near is None:
         return word
-    return "".join(n if w.isupper() else n.lower() for n, w in zip(near, word))
+    return in_case_of(near, word)
+
+
+def in_case_of(new: str, word: str) -> str:
+    """`new` in `word`'s case, letter by letter."""
+    return "".join(n if w.isupper() else n.lower() for n, w in zip(new, word))
+
+
+def _surname(first: str, word: str) -> str:
+    """`word` as the surname `first` goes with in a street name, when one letter sets them apart."""
+    surname = STREET_SURNAMES.get(fold(first))
+    if surname and one_letter_from(fold(word), (surname,)):
+        return in_case_of(surname, word)
+    return word
 
 
 def tidy_address(address: str) -> str:
@@ -526,7 +543,8 @@ def tidy_address(address: str) -> str:
     words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
     if len(words) > 2 and words[0][:1].isdigit():
         words[1] = MISREAD_TYPES.get(words[1], words[1])
-    return " ".join(_street_word(w) for w in words)
+    words = [_street_word(w) for w in words]
+    return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
 
 
 def tidy_city(city: str) -> str:

@@ -7,7 +7,8 @@ import re
 from pipeline.parse.dates import DATE_SHAPE, find_date_matches, find_time_matches, repaired_date
 from pipeline.parse.text import TextLine
 
-_NUM = r"(?:N\s?[°O*º]\.?|NO\.?|NR\.?|NUM(?:ERO)?\.?|#)"
+# `N°`, and its N read as K beside the degree sign (`FACTURE K° F2026-82952`)
+_NUM = r"(?:N\s?[°O*º]\.?|K\s?[°º]\.?|NO\.?|NR\.?|NUM(?:ERO)?\.?|#)"
 _VALUE = r"(?P<v>[A-Z]{0,3}\d[\dA-Z\-/.]*\d|\d)"
 # (pattern, confidence factor), most explicit first.
 TICKET_LABELS: tuple[tuple[str, float], ...] = (
