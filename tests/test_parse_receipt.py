@@ -380,6 +380,8 @@ def test_currency(text, currency):
         ("Receipt No. 58843", "58843"),
         ("N° 0012-061742", "0012-061742"),
         ("FACTURE N° F2025-85181", "F2025-85181"),
+        ("22/11/26 09:14 N°0231", "0231"),  # a bakery's footer: the number beside the date
+        ("22/11/26 09:14 N° 12/03", None), ("22/11/26 TEL N° 0231", None),
     ],
 )
 def test_ticket_forms(text, expected):
@@ -644,3 +646,32 @@ def test_change_given_back_tells_a_cash_payment_whose_line_was_lost(text, paymen
     assert got.payment == payment
     if payment == "cash":
         assert got.confidence["payment"] < 0.8  # told by the change alone
+
+
+def test_a_table_of_items_under_column_titles():
+    """`Article Qte Prix Total`: the titles are no total line (the items were lost above
+    them), and a bare count before a lone amount is the quantity column's."""
+    action = parse_receipt(lines_from_text(
+        "ACTION\n67000 Strasbourg\nArticle Qte Prix Total\nBougie parfumee 2 1,29 2,58\nPiles AA x8 1 2,99 2,99\n"
+        "Total EUR 5,57\nPaye par carte 5,57\nDate 21-11-2026 16:20"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in action.items] == [
+        ("Bougie parfumee", 2, "2.58"), ("Piles AA x8", 1, "2.99")]
+    assert action.total == Decimal("5.57")
+    text = ("AUCHAN SUPERMARCHE\n59000 LILLE\n{titles}CHIPS NATURE 200G 1 1,99\nCOCA COLA 1.5L 3 5,37\n"
+            "TOTAL (4 ARTICLES) 7,36\nCARTE BLEUE 7,36\n22/11/2026 11:02:45")
+    auchan = parse_receipt(lines_from_text(text.format(titles="DESIGNATION QTE PRIX\n")))
+    assert [(i.name, i.quantity) for i in auchan.items] == [("CHIPS NATURE 200G", 1), ("COCA COLA 1.5L", 3)]
+    # without a quantity column, a number ending the name is the name's
+    bare = parse_receipt(lines_from_text(text.format(titles="")))
+    assert [(i.name, i.quantity) for i in bare.items] == [("CHIPS NATURE 200G 1", 1), ("COCA COLA 1.5L 3", 1)]
+
+
+@pytest.mark.parametrize("titles, header", [
+    ("ARTICLE QTE PRIX TOTAL", True), ("DESIGNATION QTE P.U. MONTANT", True), ("Libellé Qté Montant", True),
+    ("TOTAL TTC", False), ("MONTANT TOTAL", False), ("TOTAL EUR", False), ("ARTICLE QTE PRIX TOTAL 12,50", False),
+])
+def test_column_titles_are_told_from_total_labels(titles, header):
+    from pipeline.parse.labels import COLUMN_HEADER
+    from pipeline.parse.text import clean_lines
+
+    assert bool(COLUMN_HEADER.match(clean_lines(lines_from_text(titles))[0].labels)) is header

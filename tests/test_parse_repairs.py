@@ -208,6 +208,9 @@ def test_payment_lines_with_slips_and_english_words(line, method):
     ("PAPIER TOILETTE X12 8, 40\n2 xX 4,20", ("PAPIER TOILETTE X12", 2, "8.40")),  # the x read twice
     ("JUS ORANGE 1L 2°2,09 4,18", ("JUS ORANGE 1L", 2, "4.18")),  # the x read as a degree sign
     ("VIN ROUGE 12° 4,50", ("VIN ROUGE 12°", 1, "4.50")),  # a wine's degrees are no quantity
+    # the count misread (2 as 3, seed 71): the unit price divides the line's price twice
+    ("SPECIFIQUE BAIN DIVALENT 250ML 62,78\n3 x 31,39", ("SPECIFIQUE BAIN DIVALENT 250ML", 2, "62.78")),
+    ("SHAMPOOING 62,78\n3 x 31,40", ("SHAMPOOING", 1, "62.78")),  # no whole count: left as read
 ])
 def test_quantities_read_with_slips(body, item):
     total = item[2].replace(".", ",")

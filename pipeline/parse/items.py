@@ -67,6 +67,7 @@ PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
 TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?[\s_|—\-.]*$")
 NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
+QTY_COLUMN = re.compile(r"\b(?:QTE|QTY|QUANTITE|QT)\b")
 MIN_NAME_LETTERS = 2
 MAX_GARBLED_QTY = 99  # units a misread quantity line may give
 MIN_UNPRICED_LETTERS = 6  # a line among the items with no price must name a product to be given one
@@ -159,6 +160,12 @@ def _qty_line(line: TextLine) -> tuple[Decimal, Decimal | None, Decimal | None] 
     return q, u, total
 
 
+def units_in(price: Decimal, unit: Decimal) -> Decimal | None:
+    """How many `unit`s make `price`, when a whole number of them from 2 up does."""
+    count = price / unit
+    return count if count == count.to_integral_value() and 2 <= count <= MAX_GARBLED_QTY else None
+
+
 def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
     """The quantity of a `2 x 3,50` line under an item, its signs misread (`2°4:3;50`, `8" x 2; 50`).
 
@@ -198,7 +205,11 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     just_priced = False  # the line before was an item's
     products: dict[int, Decimal] = {}  # item index -> its printed quantity times unit price
     unsettled: list[tuple[int, int | None]] = []
+    counted = False  # under the titles of a table with a quantity column
     for line in lines[start:end]:
+        if L.COLUMN_HEADER.match(line.labels):
+            counted = bool(QTY_COLUMN.search(line.labels))
+            continue
         after_item, just_priced = just_priced, False
         qty = _qty_line(line)
         if qty is not None:
@@ -216,6 +227,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
                 last = items[-1]
                 items[-1] = Item(f"{last.name} {int(last.price // 1000)}", q, price, last.underlined or line.underlined)
+            elif after_item and items[-1].quantity == ONE and u and units_in(items[-1].price, u) is not None:
+                # `3 x 31,39` under 62,78: the count misread, the unit price dividing the item's
+                last = items[-1]
+                items[-1] = Item(last.name, units_in(last.price, u), last.price, last.underlined or line.underlined)
             elif after_item and items[-1].quantity == ONE:
                 unsettled.append((len(items) - 1, _lead_count(line)))  # `5 X 2,5¢` under 15,54
             continue
@@ -247,7 +262,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 if item is not None:
                     signless.append((len(items), item, abs(price.value)))
             continue
-        item = _read_item(line, price, others)
+        item = _read_item(line, price, others, counted)
         pending = None
         if item is None:
             continue
@@ -325,7 +340,9 @@ def items_counted(items: tuple[Item, ...], unsettled: tuple[tuple[int, int | Non
     return tuple(out)
 
 
-def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) -> Item | None:
+def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], counted: bool = False) -> Item | None:
+    """An item line; `counted`: under a table whose titles have a quantity column
+    (`DESIGNATION QTE PRIX`), where a bare count before the one amount is the quantity."""
     up = line.digits
     name_end = others[0].start if others else price.start
     quantity = ONE
@@ -364,6 +381,10 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch]) ->
         if count and till_cents(others[0].value * count) == price.value:
             quantity = Decimal(count)
             name = line.raw[name_start : between.start()]
+    if counted and not others and quantity == ONE and (
+            between := re.search(r"(?<=[^\W\d_]|\s)\s(\d{1,3})\s*$", up[:name_end])) and int(between.group(1)):
+        quantity = Decimal(between.group(1))  # `COCA COLA 1.5L 3 5,37` under `DESIGNATION QTE PRIX`
+        name = line.raw[name_start : between.start()]
     if not others and quantity == ONE:
         # `RESISTANCE B 2*4319 86,38`: the unit price's separator lost, the product vouches for it
         glued = UNIT_WITHOUT_SEPARATOR.search(up[:name_end])

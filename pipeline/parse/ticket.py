@@ -26,6 +26,8 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
 )
 TICKET_RULES = tuple((re.compile(p), f) for p, f in TICKET_LABELS)
 BARE_NUMBER = re.compile(rf"^{_NUM}\s*:?\s*(?P<v>\d[\d\-/]{{3,}}\d)\s*$")
+# `22/11/26 09:14 N°0231`: a number beside the date and time, after its N°
+DATED_NUMBER = re.compile(rf"{_NUM}\s*:?\s*(?P<v>\d[\d\-]{{2,}}\d)(?![\d/.,:])")
 TILL_HYPHEN_TICKET = re.compile(r"(?<![\d/.,:-])(\d{4}-\d{6})(?![\d/.,:-])")
 NOT_TICKET_CONTEXT = re.compile(
     r"TVA|SIRE|TEL|CARTE|CLIENT|FIDEL|AUTO|COMMERCANT|CONTRAT|TERMINAL|RCS|NAF|APE|IDENT|TITRE|RESTAU"
@@ -92,7 +94,7 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
             return value, round(line.conf * 0.85, 3)
     for line in lines:
         digits = SPACED_HYPHEN.sub("-", line.digits.strip())
-        m = BARE_NUMBER.match(digits)
+        m = BARE_NUMBER.match(digits) or (find_date_matches(digits) and DATED_NUMBER.search(digits))
         if m and not NOT_TICKET_CONTEXT.search(line.labels):
             return m["v"], round(line.conf * 0.6, 3)
     for line in lines:
