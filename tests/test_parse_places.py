@@ -124,6 +124,8 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("PROXT CENTRE", "PROXI CENTRE"), ("VTVAL", "VIVAL"),  # a chain's short word, its I read as T
     ("PROXY CENTRE", "PROXY CENTRE"),  # a word: as read
     ("ATELER21", "ATELIER 21"), ("COFFURE DU PORT", "COIFFURE DU PORT"),  # a shop's word, its thin I lost
+    ("COIFF'AND C0", "COIFF'AND CO"), ("B0UTIQUE", "BOUTIQUE"), ("K2000", "K2000"),  # a zero among letters (seed 29)
+    ("MAISON CAPLLARE", "MAISON CAPILLAIRE"), ("PHARMACE", "PHARMACIE"),  # two of them in a long word (seed 97)
     ("SALON MARE", "SALON MARE"), ("G20", "G20"),  # any other word keeps its letters; a chain its figures
     ("LA MATSON DU BRICO", "LA MAISON DU BRICO"),  # an English name, but in a French phrase
     ("LE BARBER SHOP", "LE BARBER SHOP"), ("LES ATELIERS", "LES ATELIERS"),  # words as read
@@ -169,6 +171,8 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     # a surname after its first name, however short (seed 71)
     ("44 BD VICTOR HUGC", "44 BD VICTOR HUGO"), ("3 rue Emile Zolo", "3 rue Emile Zola"),
     ("8 RUE VICTOR BASCH", "8 RUE VICTOR BASCH"), ("5 RUE HUGC", "5 RUE HUGC"),  # another name; no first name
+    ("122 BIS QUAI DES BELG:S", "122 BIS QUAI DES BELGES"), ("3 rue du Chat:au", "3 rue du Chateau"),  # a letter read as a mark (seed 29)
+    ("12 RUE DES RO:ES", "12 RUE DES RO:ES"), ("12 RUE ST.MARTIN", "12 RUE ST.MARTIN"),  # no street word: as read
 ])
 def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address

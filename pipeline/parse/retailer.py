@@ -437,13 +437,17 @@ LOWER_HEAD = re.compile(r"^(?:(?!(?:chez|le|la|les|de|du|des|au|aux|et)\b)[a-z]{
 
 def chain_restored(word: str) -> str | None:
     """A word in capitals that is a chain's with one I read as T, L or 1 (`PROXT` for PROXI),
-    or a shop's common word with its thin I lost (`ATELER` for ATELIER, `COFFURE`), when it
-    is no word and only one such word is one such change away."""
+    or a shop's common word with its thin I lost (`ATELER` for ATELIER, `COFFURE`; two of
+    them in a longer word: `CAPLLARE`), when it is no word and only one such word is one such
+    change away."""
     if not word.isupper() or len(word) < 4 or word in CHAIN_WORDS or is_word(word):
         return None
     found = {word[:k] + "I" + word[k + 1 :] for k, ch in enumerate(word) if ch in I_MISREADS} & CHAIN_WORDS
     if len(word) >= MIN_LOST_I:
-        found |= {word[:k] + "I" + word[k:] for k in range(1, len(word))} & SHOP_WORDS
+        once = {word[:k] + "I" + word[k:] for k in range(1, len(word))}
+        found |= once & SHOP_WORDS
+        if not found and len(word) > MIN_LOST_I:
+            found = {w[:k] + "I" + w[k:] for w in once for k in range(1, len(w))} & SHOP_WORDS
     return found.pop() if len(found) == 1 else None
 
 
@@ -461,6 +465,7 @@ def tidy_name(name: str) -> str:
     name = re.sub(r"^0\s(?=[A-Z]{2})", "O'", name)  # `0 TACOS`: the O' of O'TACOS read as a zero
     name = re.sub(r"(?<=[A-Z]{2})!(?=\s|$)", "I", name)  # `PROX! CENTRE`: an I read as a bang
     name = re.sub(r"(?<=[A-Z]{2})\*(?=[A-Z]{2})", "'", name)  # `COIFF*AND CO`: an apostrophe read as a star
+    name = re.sub(r"\b[A-Z]+0[A-Z0]*\b", lambda m: m.group().replace("0", "O"), name)  # `COIFF'AND C0`
     name = re.sub(r"\bDOR$", "D'OR", name)  # `LES CISEAUX DOR`: no French word, the apostrophe lost
     # `MAISON CAPILLATRE`: an I read as T or L in a word that is then no word (no French one
     # in a French phrase: `LA MATSON DU BRICO`)
@@ -487,6 +492,7 @@ MARECHAL PRESIDENT LIBERTE VERDUN PARIS ABBAYE CHAMPS PORTES BELGES MOULINS PRIN
 # from the surname is the surname (`VICTOR HUGC`), however short
 STREET_SURNAMES = {"VICTOR": "HUGO", "EMILE": "ZOLA", "PAUL": "BERT", "LEON": "BLUM", "JULES": "FERRY",
                    "JEAN": "JAURES", "ANATOLE": "FRANCE", "ARISTIDE": "BRIAND", "GEORGES": "CLEMENCEAU"}
+STREET_BLOT = re.compile(r"([A-Z]{3,})([:;.,!|])([A-Z]+)")  # a long word with one letter read as a mark
 SHORT_STREET_TYPES = frozenset({"RUE", "QUAI"})  # a short word is mended only to these (`Ruc`): `GORE` may be a name
 
 
@@ -507,6 +513,10 @@ def _street_word(word: str) -> str:
     """`word` as the one street-name word one letter away, or two look-alikes away in a long
     word (a short one only to a street type: `Ruc`), in the word's own case."""
     up = fold(word)
+    if (blot := STREET_BLOT.fullmatch(up)) is not None:
+        # `BELG:S`: one letter read as a mark, the others as printed
+        near = [v for v in STREET_VOCABULARY if len(v) == len(up) and v[: blot.start(2)] == blot[1] and v[blot.end(2) :] == blot[3]]
+        return in_case_of(near[0], re.sub(r"[^\w]", "A" if word.isupper() else "a", word)) if len(near) == 1 else word
     if len(up) < 3 or not up.isalpha() or up in STREET_VOCABULARY:
         return word  # `Marché` is MARCHE with its accent
     near = (one_letter_from(up, STREET_VOCABULARY) if len(up) >= 5 else None) or confused_from(
