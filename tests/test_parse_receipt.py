@@ -675,3 +675,16 @@ def test_column_titles_are_told_from_total_labels(titles, header):
     from pipeline.parse.text import clean_lines
 
     assert bool(COLUMN_HEADER.match(clean_lines(lines_from_text(titles))[0].labels)) is header
+
+
+def test_a_filling_station_named_total_and_a_restaurant_bill_number():
+    """`TOTAL ACCESS` heads a filling station's ticket: a chain, not a total label (the name
+    was lost); a restaurant numbers its bill `Note n° 1587`."""
+    station = parse_receipt(lines_from_text(
+        "TOTAL ACCESS\nRELAIS DES ALPES\nROUTE NATIONALE 7\n13100 AIX-EN-PROVENCE\nPOMPE 3 GAZOLE\n"
+        "35,20 L x 1,799 EUR/L\nMONTANT 63,32 EUR\nCB 63,32 EUR\n21.11.2026 14:32:05\nTICKET N° 004521"))
+    assert station.retailer.name == "TOTAL ACCESS" and station.total == Decimal("63.32")
+    bistro = parse_receipt(lines_from_text(
+        "LE PETIT BISTROT\n15 rue de la Paix\n75002 Paris\nTable 12 Couverts 2\n2 Menu du jour 32,00\n"
+        "Total TTC 32,00 €\nPayé CB 32,00 €\nLe 21 novembre 2026 à 13h05\nNote n° 1587"))
+    assert bistro.ticket == "1587" and bistro.date.isoformat() == "2026-11-21"

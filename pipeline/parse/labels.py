@@ -32,6 +32,7 @@ NOT_TOTAL = re.compile(
     r"|TOTA[LI]\s*(?:DES\s*)?(?:HT\b|H\.T|HORS|TVA|T\.V\.A|TAXE|REMISES?|REDUCTIONS?|ECONOMI|AVANTAGES?"
     r"|FIDELITE|POINTS?|CAGNOTT|QTE|QUANTITE|ARTICLES?\s*:?\s*\d*\s*$|PIECES?\s*:?\s*\d*\s*$)"
     r"|ECONOMIS|\bHT\b|HORS TAXE|CUMUL|CAGNOTTE|POINTS|SOLDE|VOUS AVEZ|RENDU|MONNAIE"
+    r"|TOTAL\s?ACCESS|TOTAL\s?ENERGIES"  # the filling stations' chain
 )
 # The items table's column titles (`ARTICLE QTE PRIX TOTAL`, `DESIGNATION QTE P.U. MONTANT`):
 # no total, though one of them may say TOTAL or MONTANT

@@ -67,7 +67,9 @@ KNOWN_RETAILERS = (
     "MR BRICOLAGE", "WELDOM", "BRICORAMA", "POINT P", "FRANCK PROVOST", "JEAN LOUIS DAVID", "DESSANGE",
     "SAINT ALGUE", "TCHIP", "CAMILLE ALBANE", "COIFF&CO", "JACQUES DESSANGE", "PROVALLIANCE",
     "BIGUINE", "SHAMPOO", "INTERCOIFFURE", "PHARMACIE", "PARAPHARMACIE", "PROXI", "VIVAL", "SPAR",
-    "COCCINELLE", "U EXPRESS", "CARREFOUR CONTACT", "COLRUYT",
+    "COCCINELLE", "U EXPRESS", "CARREFOUR CONTACT", "COLRUYT", "TOTALENERGIES", "TOTAL ACCESS", "ESSO",
+    "DECATHLON", "FNAC", "DARTY", "KIABI", "GIFI", "NORAUTO", "CULTURA", "JARDILAND", "CONFORAMA", "IKEA",
+    "ACTION",
 )  # fmt: skip
 # the words of chains' names, to put back an I read as T, L or 1 in a short one (`PROXT`)
 CHAIN_WORDS = frozenset(w for brand in KNOWN_RETAILERS for w in re.findall(r"[A-Z]{4,}", brand))
@@ -581,8 +583,8 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         if _looks_like_noise(line):
             continue
         up = line.labels
-        if re.search(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)", line.digits) or MONEY_LABEL.search(up):
-            break  # reached the items or the totals (the top of the ticket is missing)
+        if re.search(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)", line.digits) or (MONEY_LABEL.search(up) and i != brand):
+            break  # reached the items or the totals (the top of the ticket is missing; `TOTAL ACCESS` is a chain)
         if NOT_NAME.search(up) or PHONE.search(line.digits) or BENEFICIARY_LINE.match(up) or is_tagline(line):
             continue
         if CARD_SLIP_WORDS.search(up):
