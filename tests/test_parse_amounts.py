@@ -102,6 +102,7 @@ def _amounts(line, euro_expected=True):
         ("MONTANT DU 218 , 30€", ["218.30"]),  # a comma read apart: not 30 euros
         ("EUR 24,50", ["24.50"]),
         ("ESPECES €30.00", ["30.00"]),
+        ("TOTAL 12€50", ["12.50"]), ("CB 12€ 50", ["12.00"]),  # the euro sign as the comma, as written in France
         ("0006 002 000027 26/01/2017 08:21:05", []),
         ("LE 5.06.17 A 14:32", []),
         ("TEL 01.43.55.12.34", []),

@@ -155,6 +155,14 @@ def test_times_with_zeros_misread(text, expected):
     assert find_times(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("21.11.26 - 14:32", ["14:32"]), ("OUVERT 9H30 - 19H00", []), ("9:00 - 12:00", []),  # a dash after a date, not in a range
+    ("21/11/2026 2:32 PM", ["14:32"]), ("21/11/2026 12:05 AM", ["00:05"]), ("14:32 AMIENS", ["14:32"]),  # a 12-hour clock
+])
+def test_time_forms(text, expected):
+    assert find_times(text) == expected
+
+
 def test_a_day_s_zero_misread_in_a_font_whose_zeros_are_misread_yields_to_another_line():
     """Seed 61: `28-64-2625` repairs to 28/04/2025, a valid date, but the card slip's `20/64/25`
     shows the day's 8 was a zero too; another day there is no zero's misread, and stays."""

@@ -24,7 +24,7 @@ AMOUNT = re.compile(
     (?<![\d.,])
     (?P<sign>[-\u2212\u2013]\s?)?
     (?P<int>(?<![A-Z])\d{1,3}(?:[ .'\u202f\u00a0]\d{3})+(?=\s?[.,]\s?\d)|\d{1,7})  # `BTE200 108,90`
-    (?:\s?[.,]|;|\s?[,.]\s(?=\d{2}(?!\d)))  # `8, 60`, `50. 00`, `218 , 30` and `2;59`: OCR spacing and comma misreads
+    (?:\s?[.,]|;|\s?[,.]\s(?=\d{2}(?!\d))|€(?=\d{2}(?![\d.,])))  # `8, 60`, `50. 00`, `218 , 30`, `2;59`; `12€50` as written in France
     (?P<dec>\d{2,3})
     (?![\d])(?![.,]\d)
     (?P<post>\s?(?:€|EUROS?\b|EUR\b|E\b|C\b))?
@@ -88,7 +88,7 @@ def find_amounts(s: str, *, euro_expected: bool = False) -> list[AmountMatch]:
             continue
         before = s[: m.start()]
         currency = bool(m.group("post")) and m.group("post").strip() not in ("E", "C")
-        currency = currency or bool(CURRENCY_BEFORE.search(before))
+        currency = currency or bool(CURRENCY_BEFORE.search(before)) or "€" in s[m.end("int") : m.start("dec")]
         if m.group("post") and m.group("post").strip() in ("E", "C"):
             currency = euro_expected or currency
         found.append(

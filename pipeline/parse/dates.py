@@ -172,6 +172,10 @@ def _repair_time_digits(s: str) -> str:
     )
 
 
+RANGE_BEFORE = re.compile(r"(?:\d{1,2}\s?[H:]\s?\d{2}|\d{1,2}\s?H)\s?-\s?$")  # `8H30-`, `9H -`: a range's start
+MERIDIEM = re.compile(r"(?::\d{2})?\s?([AP])\.?M\b\.?")
+
+
 def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int, int]]:
     """Times in a folded line as ("HH:MM", start, end); `14.32` only when `allow_dot`."""
     s = _repair_time_digits(s)
@@ -179,9 +183,12 @@ def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int
     for m in TIME.finditer(s):
         if m["sep"] == "." and not allow_dot:
             continue
-        if TIME_RANGE.match(s[m.end() :]) or re.search(r"-\s?$", s[: m.start()]):
-            continue  # opening hours `8H30-20H00`
-        out.append((f"{int(m['h']):02d}:{m['mi']}", m.start(), m.end()))
+        if TIME_RANGE.match(s[m.end() :]) or RANGE_BEFORE.search(s[: m.start()]):
+            continue  # opening hours `8H30-20H00` (not `21.11.26 - 14:32`)
+        hour = int(m["h"])
+        if (meridiem := MERIDIEM.match(s[m.end() :])) and hour <= 12:
+            hour = hour % 12 + (12 if meridiem[1] == "P" else 0)  # `2:32 PM`
+        out.append((f"{hour:02d}:{m['mi']}", m.start(), m.end()))
     if not out:
         out = [(f"{m['h']}:{m['mi']}", m.start("h"), m.end())
                for pattern in (SLIP_COMPACT_TIME, SLIP_DASHED_TIME) for m in pattern.finditer(s)]
