@@ -688,3 +688,14 @@ def test_a_filling_station_named_total_and_a_restaurant_bill_number():
         "LE PETIT BISTROT\n15 rue de la Paix\n75002 Paris\nTable 12 Couverts 2\n2 Menu du jour 32,00\n"
         "Total TTC 32,00 €\nPayé CB 32,00 €\nLe 21 novembre 2026 à 13h05\nNote n° 1587"))
     assert bistro.ticket == "1587" and bistro.date.isoformat() == "2026-11-21"
+
+
+def test_a_rule_of_stars_read_as_letters_is_no_total_line():
+    """Seed 7: the `*****` rule above the items read `to tok tok TOT tok ...`; its TOT ended
+    the items before the first one."""
+    rule = "to tok tok too tok tok tot tok fe fee tok tok otk tok tok doko Ne"
+    fields = parse_receipt(lines_from_text(
+        f"L'AMBASSADE DE LA COIFFURE\n114 AVENUE FOCH\n69003 LYON\n{rule}\nSHAMPOING 9,00\n"
+        f"RESISTANCE CIMENT ANTI-USURE 200ML 57,50\n{rule}\nTOTAL 66,50\nCARTE BLEUE 66,50\n13/08/2026 17:39"))
+    assert [f"{i.price:.2f}" for i in fields.items] == ["9.00", "57.50"] and fields.total == Decimal("66.50")
+    assert parse_receipt(lines_from_text("SALON\nCOUPE 20,00\nTOT TTC 20,00\nCB 20,00")).total == Decimal("20.00")

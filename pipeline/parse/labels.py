@@ -40,6 +40,17 @@ _COLUMN = r"(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|Q
 COLUMN_HEADER = re.compile(
     rf"^(?=.*\b(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|PRIX|P\.?\s?U)\b)"
     rf"\W*{_COLUMN}(?:[\s./|:-]+{_COLUMN})+\W*$")
+RULE_WORDS = 8  # a printed rule of stars or dashes read as letters: this many short tokens or more
+
+
+def rule_debris(labels: str) -> bool:
+    """A rule of `*****` read as letters (`TO TOK TOK TOT TOK FE FEE TOK ...`): many tokens of
+    three characters at most, none of them an amount's. Its `TOT` is no total label."""
+    words = labels.split()
+    return (len(words) >= RULE_WORDS and sum(len(w) <= 3 for w in words) >= 0.8 * len(words)
+            and not re.search(r"\d", labels))
+
+
 SUBTOTAL = re.compile(r"SOUS[\s\-]*TOTA|S\s*/\s*TOTA|S\.\s*TOTA|\bSTOTAL|SUBTOTAL|SUB TOTAL")
 CHANGE = re.compile(r"RENDU|A\s*RENDRE|MONNAIE|CHANGE\b")
 
