@@ -227,10 +227,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
                 last = items[-1]
                 items[-1] = Item(f"{last.name} {int(last.price // 1000)}", q, price, last.underlined or line.underlined)
-            elif after_item and items[-1].quantity == ONE and u and units_in(items[-1].price, u) is not None:
+            elif after_item and items[-1].quantity == ONE and u and (count := units_in(items[-1].price, u)):
                 # `3 x 31,39` under 62,78: the count misread, the unit price dividing the item's
                 last = items[-1]
-                items[-1] = Item(last.name, units_in(last.price, u), last.price, last.underlined or line.underlined)
+                items[-1] = Item(last.name, count, last.price, last.underlined or line.underlined)
             elif after_item and items[-1].quantity == ONE:
                 unsettled.append((len(items) - 1, _lead_count(line)))  # `5 X 2,5¢` under 15,54
             continue

@@ -517,8 +517,11 @@ def _street_word(word: str) -> str:
     up = fold(word)
     if (blot := STREET_BLOT.fullmatch(up)) is not None:
         # `BELG:S`: one letter read as a mark, the others as printed
-        near = [v for v in STREET_VOCABULARY if len(v) == len(up) and v[: blot.start(2)] == blot[1] and v[blot.end(2) :] == blot[3]]
-        return in_case_of(near[0], re.sub(r"[^\w]", "A" if word.isupper() else "a", word)) if len(near) == 1 else word
+        near = [v for v in STREET_VOCABULARY
+                if len(v) == len(up) and v[: blot.start(2)] == blot[1] and v[blot.end(2) :] == blot[3]]
+        if len(near) != 1:
+            return word
+        return in_case_of(near[0], re.sub(r"[^\w]", "A" if word.isupper() else "a", word))
     if len(up) < 3 or not up.isalpha() or up in STREET_VOCABULARY:
         return word  # `Marché` is MARCHE with its accent
     near = (one_letter_from(up, STREET_VOCABULARY) if len(up) >= 5 else None) or confused_from(
