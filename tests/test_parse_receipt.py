@@ -669,6 +669,7 @@ def test_a_table_of_items_under_column_titles():
 @pytest.mark.parametrize("titles, header", [
     ("ARTICLE QTE PRIX TOTAL", True), ("DESIGNATION QTE P.U. MONTANT", True), ("Libellé Qté Montant", True),
     ("TOTAL TTC", False), ("MONTANT TOTAL", False), ("TOTAL EUR", False), ("ARTICLE QTE PRIX TOTAL 12,50", False),
+    ("PRIX TOTAL", False), ("QTE PRIX", True),  # a total's label, its amount on the next line; a table's titles
 ])
 def test_column_titles_are_told_from_total_labels(titles, header):
     from pipeline.parse.labels import COLUMN_HEADER

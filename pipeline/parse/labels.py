@@ -38,7 +38,7 @@ NOT_TOTAL = re.compile(
 # no total, though one of them may say TOTAL or MONTANT
 _COLUMN = r"(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|QT|PRIX|P\.?\s?U\.?|UNIT(?:AIRE)?|MONTANT|TOTAL|TTC|EUR|TVA)"
 COLUMN_HEADER = re.compile(
-    rf"^(?=.*\b(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|PRIX|P\.?\s?U)\b)"
+    rf"^(?=.*\b(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE)\b)"  # not `PRIX TOTAL`
     rf"\W*{_COLUMN}(?:[\s./|:-]+{_COLUMN})+\W*$")
 RULE_WORDS = 8  # a printed rule of stars or dashes read as letters: this many short tokens or more
 
