@@ -124,17 +124,21 @@ def zeros_in_doubt(lines: tuple[Line, ...], fields: ReceiptFields) -> bool:
     code is no place while the same code with zeros is (`67666` for 67000), or was printed
     so and its city restored it."""
     siret = fields.retailer.siret
-    if siret and luhn_ok(siret) and any(run != siret and zeros_misread_in(run, siret)
-                                        for line in lines for run in re.findall(r"\d{14}", digits_of(line.text))):
+    if siret and luhn_ok(siret) and printed_with_zeros_misread(lines, siret, r"\d{14}"):
         return True
     code = fields.retailer.postal_code
     if code and len(code) == 5:
-        if any(run != code and zeros_misread_in(run, code)
-               for line in lines for run in re.findall(r"(?<!\d)\d{5}(?!\d)", digits_of(line.text))):
+        if printed_with_zeros_misread(lines, code, r"(?<!\d)\d{5}(?!\d)"):
             return True  # `67666 STRASBOURG`: the code its city restored
         places = postcodes.table()
         return not places.exists(code) and any(n and places.exists(v) for n, v in zero_variants(code, 2))
     return False
+
+
+def printed_with_zeros_misread(lines: tuple[Line, ...], value: str, runs: str) -> bool:
+    """Some line prints `value` (as the `runs` pattern finds figures) with zeros read as 6, 8 or 9."""
+    return any(run != value and zeros_misread_in(run, value)
+               for line in lines for run in re.findall(runs, digits_of(line.text)))
 
 
 def total_confirmed(total_lines: list[Line], fields: ReceiptFields) -> bool:

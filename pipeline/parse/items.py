@@ -187,10 +187,8 @@ def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
         # the count printed before it is the one the arithmetic gives
         for text in (read, *(read[:i] + alt + read[i + 1 :] for i, ch in enumerate(read)
                              for alt in DIGIT_CONFUSIONS.get(ch, "") if i or alt != "0")):
-            unit = Decimal(text) / 100
-            q = price / unit
-            if (unit < price and q == q.to_integral_value() and 2 <= q <= MAX_GARBLED_QTY
-                    and (text == read or digits[:lead] == str(int(q)))):
+            q = units_in(price, Decimal(text) / 100)
+            if q is not None and (text == read or digits[:lead] == str(int(q))):
                 found.add(int(q))
     return Decimal(found.pop()) if len(found) == 1 else None
 
