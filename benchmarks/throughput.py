@@ -54,7 +54,7 @@ def corpus(count: int, seed: int) -> list[tuple[str, bytes]]:
 def env_for(db_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECEIPTS_")}
     env.update({"DATABASE_URL": db_url, "REDIS_URL": redis_url, "RECEIPTS_DATA_DIR": str(data_dir),
-                "OMP_THREAD_LIMIT": "1", "PYTHONPATH": str(ROOT)})
+                "OMP_THREAD_LIMIT": "1", "RECEIPTS_READING_THREADS": "1", "PYTHONPATH": str(ROOT)})
     return env
 
 

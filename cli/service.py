@@ -129,6 +129,7 @@ def run_worker(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.redis_url:
         raise ValueError("workers need REDIS_URL; without it the API and `receipts process` work in-process")
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one OCR thread per process: scale on processes
+    os.environ.setdefault("RECEIPTS_READING_THREADS", "1")  # ... and one thread per receipt's reading
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
     os.execv(cmd[0], cmd)
     return 0  # not reached

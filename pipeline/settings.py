@@ -59,6 +59,9 @@ class ReadingSettings:
     target_char_height: int = 26  # Tesseract reads best at ~20-30 px characters
     fallback_engine: bool = True  # re-read doubtful lines (total, postal code) with PP-OCR
     ocr_seconds: float = 60.0
+    # threads one receipt's reading may use (a page's halves read side by side, the image
+    # forensics beside the page's preparation); the reading is the same for any count
+    threads: int = 2
 
 
 class Settings(BaseSettings):
@@ -77,6 +80,9 @@ class Settings(BaseSettings):
     )
     programs_dir: Path = PROGRAMS_DIR
     ocr_threads: int = 1  # OMP threads per process: processes scale on cores
+    # threads one receipt's reading may use in this process: 2 in the in-process modes, which
+    # have the machine to themselves; `receipts worker` sets 1 (one core per worker process)
+    reading_threads: int = 2
     personal_data_retention_days: int = 5 * 365  # seed 002 art. 9: kept 5 years
     # -- service mode (issue 5): workers, broker, sweeper, API ------------------------
     worker_processes: int = 2  # `receipts worker` default; one OCR thread each
@@ -111,7 +117,7 @@ class Settings(BaseSettings):
         return replace(defaults, **load_program(self.programs_dir, program).get(table, {}))
 
     def reading(self) -> ReadingSettings:
-        return ReadingSettings()
+        return ReadingSettings(threads=self.reading_threads)
 
 
 def load_program(programs_dir: Path, name: str) -> dict:

@@ -66,6 +66,7 @@ def test_workers_scale_out_with_one_ocr_thread_each():
     worker = compose()["services"]["worker"]
     assert worker["deploy"]["replicas"] >= 2
     assert worker["environment"]["OMP_THREAD_LIMIT"] == "1"
+    assert worker["environment"]["RECEIPTS_READING_THREADS"] == "1"
     cmd = worker["command"]
     assert cmd[cmd.index("--threads") + 1] == "1" and int(cmd[cmd.index("--processes") + 1]) >= 1
 

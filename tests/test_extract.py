@@ -83,3 +83,44 @@ def test_e_ticket_text_layer_is_read_without_ocr(monkeypatch):
     assert [r.engine for r in extraction.readings] == ["text-layer"]
     assert str(extraction.fields.total) == want["total"]
     assert extraction.fields.date.isoformat() == want["date"]
+
+
+def test_a_receipt_reads_the_same_on_one_thread_and_two(monkeypatch):
+    """Two threads read a page's halves side by side and measure the forensics beside it:
+    the stored reading and figures must not depend on the thread count."""
+    from pipeline.settings import ReadingSettings
+
+    data = (RECEIPTS / "edited-total.jpg").read_bytes()
+    one = extract_receipt("f.jpg", data, ExtractOptions(reading=ReadingSettings(threads=1))).extraction
+    two = extract_receipt("f.jpg", data, ExtractOptions(reading=ReadingSettings(threads=2))).extraction
+    assert [r.lines for r in one.readings] == [r.lines for r in two.readings]
+    assert one.metadata == two.metadata and one.fields == two.fields
+    assert one.metadata["forensics_ela"]  # measured on the helper thread, kept with the reading
+    failed = []
+
+    def broken(document):
+        failed.append(document)
+        raise RuntimeError("forensics failed")
+
+    monkeypatch.setattr("pipeline.extract.image_forensics", broken)
+    with pytest.raises(RuntimeError, match="forensics failed"):  # a programming error is not swallowed
+        extract_receipt("f.jpg", data, ExtractOptions(reading=ReadingSettings(threads=2)))
+    assert failed
+
+
+def test_work_beside_runs_on_a_helper_thread_or_in_order_on_one():
+    import threading
+
+    from pipeline import beside
+
+    where = lambda: threading.current_thread()  # noqa: E731
+    assert beside.start(1, where).result() is threading.current_thread()
+    helper = beside.start(2, where).result()
+    assert helper is not threading.current_thread() and helper.name.startswith("reading")
+
+    def fails():
+        raise ValueError("bad pixels")
+
+    for threads in (1, 2):
+        with pytest.raises(ValueError, match="bad pixels"):
+            beside.start(threads, fails).result()

@@ -1,0 +1,50 @@
+"""Work one receipt's reading may run beside its own thread (`ReadingSettings.threads`).
+
+Tesseract, OpenCV, NumPy and Pillow's codecs release the GIL, so a second thread reads
+the lower half of a page while the first reads the upper, and measures the image
+forensics while the page is prepared. The work is the same whatever the count: with
+one thread it runs in order, in the caller's thread, and gives the same results.
+
+Workers scale on processes, one core each (`receipts worker` sets one thread); the
+in-process modes (`receipts run`, `receipts extract`, the embedded API) have the
+machine to themselves and read a receipt on two.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+_lock = threading.Lock()
+
+
+def _helpers(threads: int) -> ThreadPoolExecutor | None:
+    """The process's helper threads for this count (the caller's own thread is the other),
+    made once: each keeps its Tesseract handle, whose models take ~0.2 s to load."""
+    if threads <= 1:
+        return None
+    with _lock:
+        pool = _pools.get(threads)
+        if pool is None:
+            pool = _pools[threads] = ThreadPoolExecutor(threads - 1, thread_name_prefix="reading")
+        return pool
+
+
+def start(threads: int, work: Callable[..., T], *args, **kwargs) -> Future[T]:
+    """`work(*args, **kwargs)` on a helper thread, or done here and now with a single thread.
+    The caller must wait for the result (or the failure) before it forks a decoder:
+    a helper busy in a lock at fork time would leave the child that lock held."""
+    pool = _helpers(threads)
+    if pool is not None:
+        return pool.submit(work, *args, **kwargs)
+    done: Future[T] = Future()
+    try:
+        done.set_result(work(*args, **kwargs))
+    except BaseException as e:  # noqa: BLE001 - handed to the caller by .result(), as a pool would
+        done.set_exception(e)
+    return done
