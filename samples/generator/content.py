@@ -14,7 +14,8 @@ from .places import STAFF, Shop, make_beneficiary, make_shop
 CENT = Decimal("0.01")
 FIRST_DAY = date(2024, 6, 1)
 LAST_DAY = date(2026, 11, 21)
-OPENING = {"salon": (9, 19), "supermarket": (8, 21), "fastfood": (11, 23), "diy": (8, 19), "beauty": (10, 19)}
+OPENING = {"salon": (9, 19), "supermarket": (8, 21), "fastfood": (11, 23), "diy": (8, 19), "beauty": (10, 19),
+           "restaurant": (12, 23), "bakery": (7, 20), "fuel": (6, 22)}
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def make_purchase(rng: random.Random, sector: str, shop: Shop | None = None, whe
     raw = goods.salon_lines(rng) if sector == "salon" else goods.shop_lines(rng, sector)
     lines = []
     for name, qty, unit, rate, kind in raw:
-        unit_d = _amount(unit)
+        unit_d = Decimal(str(unit)) if sector == "fuel" else _amount(unit)  # a pump's price per litre has 3 decimals
         lines.append(Line(name, qty, unit_d, (unit_d * Decimal(str(qty))).quantize(CENT, ROUND_HALF_UP), rate, kind))
     subtotal = sum((line.total for line in lines), Decimal("0.00"))
     discount = Decimal("0.00")
@@ -95,7 +96,7 @@ def make_purchase(rng: random.Random, sector: str, shop: Shop | None = None, whe
     total = subtotal - discount
     payment = rng.choices(("card", "contactless", "cash", "cheque", "meal_voucher", "other"),
                           weights=(45, 20, 18, 5 if sector == "salon" else 1,
-                                   8 if sector in ("fastfood", "supermarket") else 0, 2))[0]
+                                   8 if sector in ("fastfood", "supermarket", "restaurant", "bakery") else 0, 2))[0]
     cash_given = None
     if payment == "cash":
         notes = [Decimal(n) for n in (5, 10, 20, 30, 50, 100, 200, 500) if n >= total]

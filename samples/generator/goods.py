@@ -68,6 +68,21 @@ BEAUTY = (
     ("ROUGE A LEVRES MAT", 19.0, 39.0), ("FOND DE TEINT FLUIDE", 29.0, 49.0), ("VERNIS A ONGLES", 9.9, 22.0),
     ("DEMAQUILLANT BIPHASE 125ML", 14.0, 29.0), ("COFFRET SOIN VISAGE", 39.0, 89.0),
 )
+RESTAURANT = (  # (name, low, high, VAT rate): food 10 %, alcohol 20 %
+    ("MENU DU JOUR", 14.5, 19.9, "10.00"), ("PLAT DU JOUR", 11.5, 15.9, "10.00"), ("ENTRECOTE FRITES", 18.0, 26.0, "10.00"),
+    ("SALADE DE CHEVRE", 11.0, 15.0, "10.00"), ("CREPE COMPLETE", 8.5, 11.5, "10.00"), ("PIZZA REGINA", 11.0, 15.0, "10.00"),
+    ("TIRAMISU", 6.0, 8.5, "10.00"), ("CAFE GOURMAND", 7.5, 9.9, "10.00"), ("CAFE", 1.8, 2.8, "10.00"),
+    ("EAU PETILLANTE 50CL", 3.9, 5.5, "10.00"), ("QUART DE VIN ROUGE", 6.5, 9.5, "20.00"),
+    ("DEMI PRESSION", 3.8, 5.5, "20.00"), ("KIR", 4.5, 6.5, "20.00"), ("CIDRE BRUT 75CL", 12.0, 18.0, "20.00"),
+)
+BAKERY = (
+    ("BAGUETTE TRADITION", 1.10, 1.40), ("CROISSANT", 1.05, 1.40), ("PAIN AU CHOCOLAT", 1.15, 1.50),
+    ("PAIN DE CAMPAGNE", 2.8, 4.2), ("FLAN PATISSIER", 2.6, 3.6), ("ECLAIR CAFE", 2.6, 3.5),
+    ("TARTE AUX POMMES", 14.0, 22.0), ("SANDWICH JAMBON BEURRE", 4.2, 5.9), ("CHAUSSON AUX POMMES", 1.5, 2.2),
+)
+FUELS = (("GAZOLE", 1.62, 1.89), ("SP95-E10", 1.72, 1.99), ("SP98", 1.82, 2.09), ("E85", 0.79, 0.99))
+FUEL_SHOP = (("LAVAGE PROGRAMME 3", 9.0, 14.0), ("CAFE", 1.5, 2.5), ("LAVE-GLACE 5L", 4.9, 7.9),
+             ("EAU MINERALE 50CL", 1.2, 2.0))
 
 
 def money(rng: random.Random, low: float, high: float, step: int = 10) -> float:
@@ -122,6 +137,19 @@ def shop_lines(rng: random.Random, sector: str) -> list[tuple[str, float | int, 
     elif sector == "diy":
         for name, lo, hi in rng.sample(DIY, rng.randint(1, 5)):
             lines.append((name, rng.choices((1, 2, 4, 10), weights=(8, 3, 1, 1))[0], money(rng, lo, hi), "20.00", ""))
+    elif sector == "restaurant":
+        for name, lo, hi, rate in rng.sample(RESTAURANT, rng.randint(2, 6)):
+            lines.append((name, rng.choices((1, 2, 3, 4), weights=(8, 4, 1, 1))[0], money(rng, lo, hi), rate, ""))
+    elif sector == "bakery":
+        for name, lo, hi in rng.sample(BAKERY, rng.randint(1, 4)):
+            lines.append((name, rng.choices((1, 2, 3, 4, 6), weights=(8, 4, 2, 1, 1))[0], money(rng, lo, hi, 5), "5.50", ""))
+    elif sector == "fuel":
+        name, lo, hi = rng.choice(FUELS)
+        litres = rng.randint(800, 6500) / 100  # the pump measures litres to the hundredth
+        lines.append((name, litres, rng.randint(round(lo * 1000), round(hi * 1000)) / 1000, "20.00", ""))
+        if rng.random() < 0.3:
+            name, lo, hi = rng.choice(FUEL_SHOP)
+            lines.append((name, 1, money(rng, lo, hi), "20.00", ""))
     else:
         for name, lo, hi in rng.sample(BEAUTY, rng.randint(1, 3)):
             lines.append((name, 1, money(rng, lo, hi), "20.00", ""))

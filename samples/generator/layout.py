@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from . import formats as F
 from .content import Purchase
+from .places import STAFF
 
 WIDTHS = (32, 40, 42, 44, 48)
 
@@ -69,6 +70,37 @@ def layout_header(p: Purchase, rng: random.Random, width: int, out: list[PrintLi
         out.append(PrintLine(center=f"APE {rng.choice(('9602A', '9602B'))}"))
 
 
+TABLE_TITLES = (("ARTICLE", "QTE", "P.U.", "TOTAL"), ("DESIGNATION", "QTE", "PRIX", "MONTANT"),
+                ("Article", "Qté", "Prix", "Total"), ("LIBELLE", "QTY", "PU", "TOTAL"), ("PRODUIT", "QTE", "PRIX", "MONTANT"))
+
+
+def layout_table(p: Purchase, rng: random.Random, width: int, money: F.Money, out: list[PrintLine], printed: dict) -> None:
+    """Items under column titles (`Article Qte Prix Total`), as discounters' and DIY tills print them:
+    the name, then the count and the unit price in columns, then the line's price."""
+    name_t, qty_t, unit_t, total_t = rng.choice(TABLE_TITLES)
+    with_unit = rng.random() < 0.7
+    total_w = max(len(money.item(line.total)) for line in p.lines) + 1
+    unit_w = max(len(money(line.unit_price)) for line in p.lines) + 1 if with_unit else 0
+    qty_w = 4
+    room = width - total_w - unit_w - qty_w - 1
+    title = name_t.ljust(room) + qty_t.rjust(qty_w) + (unit_t.rjust(unit_w) if with_unit else "")
+    out.append(PrintLine(left=title + " " + total_t.rjust(max(width - len(title) - 1, len(total_t))), tag="titles"))
+    names = []
+    for i, line in enumerate(p.lines):
+        name = _fit(line.name, room - 1)
+        if isinstance(line.quantity, float):  # weighed: one for the count, the weight below
+            row = name.ljust(room) + "1".rjust(qty_w) + (money(line.total).rjust(unit_w) if with_unit else "")
+            out.append(PrintLine(left=row, right=money.item(line.total), tag=f"item:{i}"))
+            kg = f"{line.quantity:.3f}".replace(".", money.sep)
+            out.append(PrintLine(left=f"  {kg} kg x {money(line.unit_price)} €/kg"))
+        else:
+            row = name.ljust(room) + str(line.quantity).rjust(qty_w) + (money(line.unit_price).rjust(unit_w) if with_unit else "")
+            out.append(PrintLine(left=row, right=money.item(line.total), tag=f"item:{i}"))
+        names.append(name)
+    printed["item_names"] = names
+    printed["vat_codes"] = {}
+
+
 def layout_items(p: Purchase, rng: random.Random, width: int, money: F.Money, out: list[PrintLine], printed: dict) -> None:
     style = rng.choice(("simple", "qty_prefix", "star", "qty_below", "vat_code" if p.shop.sector == "supermarket" else "simple"))
     codes = {rate: "ABCD"[i] for i, rate in enumerate(sorted({line.vat_rate for line in p.lines}, key=Decimal))}
@@ -80,7 +112,13 @@ def layout_items(p: Purchase, rng: random.Random, width: int, money: F.Money, ou
         room = width - len(right) - 2
         weighed = isinstance(line.quantity, float)
         qty = f"{line.quantity:g}"
-        if weighed:
+        if weighed and p.shop.sector == "fuel":  # the pump's litres and price per litre
+            name = _fit(line.name, room)
+            out.append(PrintLine(left=name, right=right, tag=f"item:{i}"))
+            litres = f"{line.quantity:.2f}".replace(".", money.sep)
+            price = f"{line.unit_price:.3f}".replace(".", money.sep)
+            out.append(PrintLine(left=f"  {litres} L x {price} {rng.choice(('€/L', 'EUR/L', '€/l'))}"))
+        elif weighed:
             name = _fit(line.name, room)
             out.append(PrintLine(left=name, right=right, tag=f"item:{i}"))
             kg = f"{line.quantity:.3f}".replace(".", money.sep)
@@ -163,7 +201,11 @@ def layout_footer(p: Purchase, rng: random.Random, width: int, out: list[PrintLi
     staff_label = rng.choice(("Vous avez été servi(e) par : ", "Coiffeur : ", "Hôte : "))
     if p.staff and not en:
         out.append(PrintLine(left=staff_label + p.staff))
-    if p.shop.sector == "supermarket" and not en and rng.random() < 0.5:
+    if p.shop.sector in ("restaurant", "bakery") and not en:
+        ticket, rows = _shop_footer(p, rng)
+        printed["ticket"] = ticket
+        out.extend(rows)
+    elif p.shop.sector == "supermarket" and not en and rng.random() < 0.5:
         text, ticket = F.till_line(p.ticket, p.till, rng.randint(1, 400), p.when)
         out.append(PrintLine(left=text, tag="date"))
         printed["ticket"] = ticket
@@ -189,14 +231,46 @@ def layout_footer(p: Purchase, rng: random.Random, width: int, out: list[PrintLi
         out.append(PrintLine(center=rng.choice(F.FOOTNOTES)))
 
 
+def _shop_footer(p: Purchase, rng: random.Random) -> tuple[str, list[PrintLine]]:
+    """A restaurant's bill number (`Note n° 1587`) or a bakery's number on the date's line
+    (`22/11/26 09:14 N°0231`): the ticket as the truth records it, and the rows."""
+    when = p.when
+    if p.shop.sector == "restaurant":
+        number = str(p.ticket % 10000)
+        label = rng.choice(("Note n° ", "NOTE N° ", "Addition n° ", "Facture N° ", "Note : "))
+        rows = [PrintLine(left=label + number), PrintLine(left=F.date_line(when, rng, "fr"), tag="date")]
+        return number, rows if rng.random() < 0.5 else rows[::-1]
+    number = f"{p.ticket % 10000:04d}"
+    form = rng.randrange(3)
+    if form == 0:
+        return number, [PrintLine(left=f"{when:%d/%m/%y} {when:%H:%M} N°{number}", tag="date")]
+    if form == 1:
+        return number, [PrintLine(left=f"Ticket {number}   {when:%d/%m/%Y} {when:%H:%M}", tag="date")]
+    return number, [PrintLine(left=f"{when:%d/%m/%Y}  {when:%H:%M}  N° {number}", tag="date")]
+
+
+def layout_service(p: Purchase, rng: random.Random, out: list[PrintLine]) -> None:
+    """What a restaurant or a filling station prints above the items: table and guests, the pump."""
+    if p.shop.sector == "restaurant":
+        table, guests = rng.randint(1, 40), rng.randint(1, 6)
+        out.append(PrintLine(left=rng.choice((f"Table {table}   Couverts {guests}", f"TABLE : {table}   COUV : {guests}",
+                                              f"Table n° {table} - {guests} pers."))))
+        if rng.random() < 0.6:
+            out.append(PrintLine(left=rng.choice(("Serveur : ", "Servi par ", "SERVEUR ")) + rng.choice(STAFF)))
+    elif p.shop.sector == "fuel" and rng.random() < 0.7:
+        out.append(PrintLine(left=rng.choice(("Pompe n° ", "POMPE ", "Pompe : ")) + str(rng.randint(1, 12))))
+
+
 def layout_receipt(p: Purchase, rng: random.Random, *, duplicata: bool = False, e_ticket: bool = False,
-                   card_block: bool | None = None) -> tuple[list[PrintLine], dict, int]:
+                   card_block: bool | None = None, table: bool = False) -> tuple[list[PrintLine], dict, int]:
     """Lines of a full till ticket, what was printed, and the width in characters."""
     # Each section draws from its own stream, so one till prints two purchases the same way.
     base = rng.getrandbits(64)
     section = lambda n: random.Random(base + n)  # noqa: E731
     rng = section(0)
     width = rng.choice(WIDTHS)
+    if table:
+        width = max(width, 40)  # columns need the room
     money = F.pick_money(rng, p.language)
     sep = rng.choice(("=", "-", "*", "-", "=", ""))
     out: list[PrintLine] = []
@@ -211,7 +285,9 @@ def layout_receipt(p: Purchase, rng: random.Random, *, duplicata: bool = False, 
     if p.beneficiary and p.language == "fr":
         out.append(PrintLine(left=rng.choice(("Client : ", "Cliente : ", "Client(e) : ", "Nom : ")) + p.beneficiary))
         printed["beneficiary"] = p.beneficiary
-    layout_items(p, section(2), width, money, out, printed)
+    if p.shop.sector in ("restaurant", "fuel"):
+        layout_service(p, section(6), out)
+    (layout_table if table else layout_items)(p, section(2), width, money, out, printed)
     out.append(_sep(sep, width))
     layout_totals(p, section(3), width, money, sep, out, printed)
     out.append(PrintLine())

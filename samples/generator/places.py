@@ -54,6 +54,13 @@ SUPERMARKET_NAMES: tuple[tuple[str, str], ...] = (
 FASTFOOD_NAMES: tuple[str, ...] = ("BURGER STATION", "LE KIOSQUE", "O'TACOS DU CENTRE", "QUICK'EAT", "PIZZA MARIO")
 DIY_NAMES: tuple[str, ...] = ("BRICO DEPOT SUD", "MR BRICOLAGE PLUS", "LA MAISON DU BRICO", "BRICOMAX")
 BEAUTY_NAMES: tuple[str, ...] = ("PARFUMERIE ELISE", "BEAUTY SUCCESS CENTRE", "NOCIBELLE", "ESPACE BEAUTE")
+# the shops of the `more_shops` scenario only (the main mix never draws them)
+RESTAURANT_NAMES: tuple[str, ...] = ("LE BISTROT DU MARCHE", "BRASSERIE DE LA GARE", "CREPERIE LA BRETONNE",
+                                     "PIZZERIA NAPOLI", "LE COMPTOIR", "L'AUBERGE DU LAC", "CAFE DES SPORTS")
+BAKERY_NAMES: tuple[str, ...] = ("BOULANGERIE PATISSERIE", "AU PAIN D'ANTAN", "LA FOURNEE DOREE",
+                                 "BOULANGERIE DU CENTRE", "MAISON MARTIN", "LE FOURNIL")
+FUEL_NAMES: tuple[str, ...] = ("STATION DU LAC", "RELAIS DE LA N7", "STATION ROUTE BLEUE", "GARAGE DU CENTRE",
+                               "RELAIS DES ALPES")
 
 FIRST_NAMES = ("Marie", "Sophie", "Julie", "Camille", "Laura", "Emma", "Chloe", "Nathalie", "Isabelle",
                "Sandrine", "Lea", "Ines", "Paul", "Luc", "Thomas", "Karim", "Antoine")
@@ -72,7 +79,7 @@ class Shop:
     phone: str
     siret: str | None  # 14 digits, None in Monaco (RCI instead)
     vat_id: str | None
-    sector: str  # salon, supermarket, fastfood, diy, beauty
+    sector: str  # salon, supermarket, fastfood, diy, beauty; restaurant, bakery, fuel (more_shops)
     kind: str = ""  # hyper / city / discount for supermarkets
 
 
@@ -129,9 +136,15 @@ def make_shop(rng: random.Random, sector: str) -> Shop:
         name = rng.choice(FASTFOOD_NAMES)
     elif sector == "diy":
         name = rng.choice(DIY_NAMES)
+    elif sector == "restaurant":
+        name = rng.choice(RESTAURANT_NAMES)
+    elif sector == "bakery":
+        name = rng.choice(BAKERY_NAMES)
+    elif sector == "fuel":
+        name = rng.choice(FUEL_NAMES)
     else:
         name = rng.choice(BEAUTY_NAMES)
-    if sector in ("supermarket", "diy") and kind != "city" and rng.random() < 0.6:
+    if sector in ("supermarket", "diy", "fuel") and kind != "city" and rng.random() < 0.6:
         street = rng.choice(MALLS)
     else:
         number = rng.randint(1, 180)

@@ -21,7 +21,9 @@ from .photograph import photograph, photograph_screen, scan
 from .render import Paper, render_paper, to_rgb
 
 SCENARIOS = ("photo", "scan", "pdf_text", "pdf_image", "card_slip", "duplicata", "underlined", "rephoto",
-             "lookalike", "edited", "screen")
+             "lookalike", "edited", "screen", "more_shops")
+# photos of the tickets the main mix lacks: restaurant bills, bakeries, filling stations, items in a titled table
+MORE_SHOPS = ("restaurant", "bakery", "fuel", "table")
 PAIRS = ("rephoto", "lookalike")
 SECTORS = ("salon", "supermarket", "fastfood", "diy", "beauty")
 SECTOR_WEIGHTS = (55, 20, 7, 7, 11)
@@ -65,12 +67,13 @@ def seeded(seed: int, *parts: object) -> random.Random:
 
 
 def print_ticket(rng: random.Random, purchase: Purchase, scenario: str, *, slip: bool = False, duplicata: bool = False,
-                 e_ticket: bool = False, font_index: int | None = None, layout_seed: int | None = None) -> Ticket:
+                 e_ticket: bool = False, font_index: int | None = None, layout_seed: int | None = None,
+                 table: bool = False) -> Ticket:
     lrng = random.Random(layout_seed) if layout_seed is not None else rng
     if slip:
         lines, printed, width = layout_card_slip(purchase, lrng)
     else:
-        lines, printed, width = layout_receipt(purchase, lrng, duplicata=duplicata, e_ticket=e_ticket)
+        lines, printed, width = layout_receipt(purchase, lrng, duplicata=duplicata, e_ticket=e_ticket, table=table)
     markers = ["card_slip"] if slip else ["duplicata"] if duplicata else ["e_ticket"] if e_ticket else []
     truth = truth_of(purchase, printed, scenario, markers)
     cachet = purchase.shop.sector == "salon" and not slip and rng.random() < 0.25
@@ -204,6 +207,12 @@ def build(seed: int, scenario: str) -> list[GeneratedSample]:
     pid = _paper_id(seed, scenario)
     if scenario in ("underlined", "rephoto", "edited"):
         purchase = _declarable_purchase(rng) if scenario != "edited" else make_purchase(rng, rng.choices(SECTORS, SECTOR_WEIGHTS)[0])
+    elif scenario == "more_shops":
+        shop_kind = rng.choice(MORE_SHOPS)
+        purchase = make_purchase(rng, rng.choice(("supermarket", "diy")) if shop_kind == "table" else shop_kind)
+        ticket = print_ticket(rng, purchase, scenario, table=shop_kind == "table")
+        ticket.truth["shop_kind"] = shop_kind
+        return [_sample(name, scenario, "jpeg", *_photo_bytes(ticket, rng), ticket=ticket, paper_id=pid)]
     elif scenario == "card_slip":
         purchase = make_purchase(rng, rng.choices(SECTORS, SECTOR_WEIGHTS)[0])
         purchase = replace(purchase, payment=rng.choice(("card", "contactless")), cash_given=None)
