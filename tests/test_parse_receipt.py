@@ -382,6 +382,7 @@ def test_currency(text, currency):
         ("FACTURE N° F2025-85181", "F2025-85181"),
         ("22/11/26 09:14 N°0231", "0231"),  # a bakery's footer: the number beside the date
         ("22/11/26 09:14 N° 12/03", None), ("22/11/26 TEL N° 0231", None),
+        ("Note : 4881", "4881"), ("Addition n° 7462", "7462"), ("NOTE N° 1587", "1587"),  # restaurants' bills
     ],
 )
 def test_ticket_forms(text, expected):
@@ -700,3 +701,45 @@ def test_a_rule_of_stars_read_as_letters_is_no_total_line():
         f"RESISTANCE CIMENT ANTI-USURE 200ML 57,50\n{rule}\nTOTAL 66,50\nCARTE BLEUE 66,50\n13/08/2026 17:39"))
     assert [f"{i.price:.2f}" for i in fields.items] == ["9.00", "57.50"] and fields.total == Decimal("66.50")
     assert parse_receipt(lines_from_text("SALON\nCOUPE 20,00\nTOT TTC 20,00\nCB 20,00")).total == Decimal("20.00")
+
+
+def test_litres_at_the_pump_are_the_fuel_line_quantity():
+    """`64,87 L x 0,838 €/I` under `E85 54,36`: the litres are the quantity (the price per
+    litre has three decimals), and a grade is a name however few its letters."""
+    def items(body):
+        fields = parse_receipt(lines_from_text(f"STATION DU LAC\n20200 BASTIA\n{body}\nCB 54,36\n12/06/2024 11H43"))
+        return [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items]
+
+    assert items("E85 54,36 EUR\n64,87 L x 0,838 €/I\nMONTANT DU 54,36") == [("E85", Decimal("64.87"), "54.36")]
+    assert items("GAZOLE 96,27\n  54,73 L x 1,759 EUR/L\nCAFE 2,20\nTOTAL 98,47") == [
+        ("GAZOLE", Decimal("54.73"), "96.27"), ("CAFE", 1, "2.20")]
+    assert items("SP95-E10 28,37\n15,71 L x 1,806 €/L\nTOTAL 28,37") == [("SP95-E10", Decimal("15.71"), "28.37")]
+    assert items("X 12,50\nTOTAL 12,50") == []  # one letter that is no grade is no name
+    # a third decimal only before a per-unit sign: `2 x 3,507,00` keeps its 3,50 and 7,00
+    assert items("COCA 7,00\n2 x 3,507,00\nTOTAL 7,00") == [("COCA", 2, "7.00")]
+
+
+def test_counts_and_unit_prices_in_table_columns():
+    """Under `Article Qte Prix Total`, the count before a unit price is no thousands group
+    (`2 164,30`), nor is the count column glued to a price (`10 103,90`); a count after a
+    name's own figures is still the count (`BTE200 1`)."""
+    fields = parse_receipt(lines_from_text(
+        "BRICOMAX\n44000 NANTES\nLIBELLE QTY TOTAL\nVIS BOIS 4X40 BTE200 1 10,39\nAMPOULE LED E27 X3 10 103,90\n"
+        "TONDEUSE 1 1 299,00\nTOTAL 1413,29 EUR\nCB 1413,29\n15-01-2025 18:14:19"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items] == [
+        ("VIS BOIS 4X40 BTE200", 1, "10.39"), ("AMPOULE LED E27 X3", 10, "103.90"), ("TONDEUSE", 1, "1299.00")]
+    priced = parse_receipt(lines_from_text(
+        "LA MAISON DU BRICO\n75008 PARIS\nArticle Qté Prix Total\nTONDEUSE ELECTRI 1 156,79 156,79 EUR\n"
+        "PERCEUSE VISSEUS 2 164,30 328,60 EUR\nTOTAL A PAYER 485,39€\nCARTE BANCAIRE 485,39\n18-06-2025 11:07:37"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in priced.items] == [
+        ("TONDEUSE ELECTRI", 1, "156.79"), ("PERCEUSE VISSEUS", 2, "328.60")]
+
+
+@pytest.mark.parametrize("header, name", [
+    ("BOULANGERIE PATISSERIE\n90 BIS AV. DE LA LIBERATION", "BOULANGERIE PATISSERIE"),  # the trade alone
+    ("BOULANGERIE PATISSERIE\nMAISON DUPONT\n90 BIS AV. DE LA LIBERATION", "MAISON DUPONT"),  # a tagline over the name
+    ("COIFFURE MIXTE\n90 BIS AV. DE LA LIBERATION", None),  # a salon's tagline names no shop
+])
+def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
+    fields = parse_receipt(lines_from_text(f"{header}\n33000 BORDEAUX\nPAIN 3,60\nTOTAL 3,60\n25/12/24 17:30"))
+    assert fields.retailer.name == name

@@ -1,7 +1,8 @@
 """Item lines between the header and the total: name, quantity, line price.
 
 Handles `NAME  24,50`, `2 X NAME 12,25 24,50`, `NAME` then `2 x 12,25  24,50`,
-`QTE 2 PU 12,25`, `0,532 kg x 2,99 €/kg  1,59`, a trailing VAT code (`24,50 A`),
+`QTE 2 PU 12,25`, `0,532 kg x 2,99 €/kg  1,59`, `42,13 L x 1,789 €/L` at the pump,
+columns under titles (`Article Qte Prix Total`), a trailing VAT code (`24,50 A`),
 and discount lines (negative, or labelled REMISE...), which are returned apart.
 """
 
@@ -22,9 +23,14 @@ from pipeline.values import Item
 ONE = Decimal(1)
 # A star after a space is the price's own mark (`X12 *4.30`), not a multiplication (`2*12,50`);
 # `2 XX 4,20` and `2°2,09` are the x read twice or as a degree sign.
+# A price per litre has a third decimal (`42,13 L x 1,789 €/L`), seen before its `/` or after
+# the litres' L. A count never follows a letter: `SP98 *70.21` is a grade and its starred price.
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*:?\s*[X×]{1,2}:?|\*|(?<=\d)°)\s*(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2})"
+    r"(?<![\d.,A-Z])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*:?\s*[X×]{1,2}:?|\*|(?<=\d)°)\s*"
+    r"(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2}(?:\d(?=\s*(?:€|EUR|E)?\s*/)|(?(unit)\d(?!\d)))?)"
 )
+# a pump's grade, a name of one letter or none (`E85 54,36`, `SP95-E10`, `GPL`)
+FUEL_GRADE = re.compile(r"^(?:E\s?(?:85|10|5)|B\s?(?:7|10)|SP\s?9[58](?:\s?-?\s?E\s?(?:10|5))?|GPL|GO|ADBLUE)$")
 # `2 x THON`, `2XTHON` (glued), `_2 X THON`, `I X THON`; not `6X1,5L EAU` (a pack size)
 LEADING_QTY_X = re.compile(r"^[\W_]*(?P<q>\d{1,3}|[IL](?=\s+X\s))\s*[X*×]\s*(?=[A-Z]{2}|[A-Z]\b)")
 # `SOIN 1*14,00` with the line total cut off: the last amount is the unit price; not
@@ -379,10 +385,21 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
         if count and till_cents(others[0].value * count) == price.value:
             quantity = Decimal(count)
             name = line.raw[name_start : between.start()]
-    if counted and not others and quantity == ONE and (
-            between := re.search(r"(?<=[^\W\d_]|\s)\s(\d{1,3})\s*$", up[:name_end])) and int(between.group(1)):
-        quantity = Decimal(between.group(1))  # `COCA COLA 1.5L 3 5,37` under `DESIGNATION QTE PRIX`
-        name = line.raw[name_start : between.start()]
+    if len(others) == 1 and quantity == ONE and (
+            grouped := re.fullmatch(r"(\d{1,3})\s(\d{3}[.,]\d{2})", up[others[0].start : others[0].end].strip())):
+        # `PERCEUSE 2 164,30 328,60`: a count and the unit price, not `2 164,30` with a thousands space
+        count, unit_price = int(grouped.group(1)), _q(grouped.group(2))
+        if count and till_cents(count * unit_price) == price.value:
+            quantity = Decimal(count)
+    if counted and not others and quantity == ONE:
+        between = re.search(r"(?<=\S)\s(\d{1,3})\s*$", up[:name_end])
+        grouped = re.match(r"(\d{1,3})\s(\d{3}[.,]\d{2})(?!\d)", up[price.start : price.end])
+        if between and int(between.group(1)):
+            quantity = Decimal(between.group(1))  # `COCA COLA 1.5L 3 5,37` under `DESIGNATION QTE PRIX`
+            name = line.raw[name_start : between.start()]
+        elif grouped and int(grouped.group(1)):
+            # `AMPOULE LED E27 X3 10 103,90`: the count column read with the price as a thousands group
+            quantity, value = Decimal(grouped.group(1)), _q(grouped.group(2))
     if not others and quantity == ONE:
         # `RESISTANCE B 2*4319 86,38`: the unit price's separator lost, the product vouches for it
         glued = UNIT_WITHOUT_SEPARATOR.search(up[:name_end])
@@ -397,7 +414,7 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
             quantity = count
             name = line.raw[name_start : starred.start()]
     name = price_echo_cut(_clean_name(name), price.value)
-    if _letters(name) < MIN_NAME_LETTERS or quantity <= 0:
+    if (_letters(name) < MIN_NAME_LETTERS and not FUEL_GRADE.match(name.upper())) or quantity <= 0:
         return None
     return Item(name=name, quantity=quantity, price=value, underlined=line.underlined)
 

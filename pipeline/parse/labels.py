@@ -36,10 +36,10 @@ NOT_TOTAL = re.compile(
 )
 # The items table's column titles (`ARTICLE QTE PRIX TOTAL`, `DESIGNATION QTE P.U. MONTANT`):
 # no total, though one of them may say TOTAL or MONTANT
-_COLUMN = r"(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|QT|PRIX|P\.?\s?U\.?|UNIT(?:AIRE)?|MONTANT|TOTAL|TTC|EUR|TVA)"
+_COLUMN = r"(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|QT|PRIX|P\.?\s?U\.?|UNIT(?:AIRE)?|MONTANT|TOTAL|TTC|EUR|TVA)"
 COLUMN_HEADER = re.compile(
-    rf"^(?=.*\b(?:ARTICLES?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE)\b)"  # not `PRIX TOTAL`
-    rf"\W*{_COLUMN}(?:[\s./|:-]+{_COLUMN})+\W*$")
+    rf"^(?=.*\b(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE)\b)"  # not `PRIX TOTAL`
+    rf"\W*{_COLUMN}(?:[\s.,/|:-]+{_COLUMN})+\W*$")  # `ARTICLE QTE P.U, TOTAL`, `Articlo` (its E read as O)
 RULE_WORDS = 8  # a printed rule of stars or dashes read as letters: this many short tokens or more
 
 

@@ -99,6 +99,9 @@ TAGLINE_WORDS = (
     "DE", "DES", "DU", "ET", "LA", "LE", "LES", "&", "-", "/", "|", ".", ",",
 )  # fmt: skip
 _TAGLINE_SET = frozenset(TAGLINE_WORDS)
+# trades that name a shop on their own when no other name is printed (not a salon's `COIFFURE MIXTE`)
+SHOP_TRADE = re.compile(r"\b(?:BOULANGERIE|PATISSERIE|BOUCHERIE|CHARCUTERIE|TRAITEUR|EPICERIE|PRIMEUR|"
+                        r"RESTAURANT|BRASSERIE|PIZZERIA|CREPERIE|CAVE|TABAC|PRESSE)\b")
 BENEFICIARY_LINE = re.compile(
     r"^\s*(?:(?:NOM|CLIENTE?|BENEFICIAIRE|ADHERENTE?|PATIENTE?)\b[\w\s]{0,12}[:\-]|(?:MME|MLLE|MADAME|MONSIEUR)\b)"
 )
@@ -579,6 +582,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
     span = min(HEADER_SPAN, len(lines)) if block is None else block
     order = ([brand] if brand is not None else []) + list(range(span))
     speck: tuple[str, int] | None = None  # a doubted two-letter line: the name only if nothing else is
+    trade: tuple[str, int] | None = None  # the trade alone atop the header: the name if no other line is
     for i in order:
         if i in taken:
             continue
@@ -588,6 +592,9 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         up = line.labels
         if re.search(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)", line.digits) or (MONEY_LABEL.search(up) and i != brand):
             break  # reached the items or the totals (the top of the ticket is missing; `TOTAL ACCESS` is a chain)
+        if is_tagline(line) and trade is None and speck is None and SHOP_TRADE.search(up):
+            trade = line_name(line), i  # `BOULANGERIE PATISSERIE` over the street: a bakery named by its trade
+            continue
         if NOT_NAME.search(up) or PHONE.search(line.digits) or BENEFICIARY_LINE.match(up) or is_tagline(line):
             continue
         if CARD_SLIP_WORDS.search(up):
@@ -605,7 +612,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
             continue
         if len(name) >= 2:
             return name, i
-    return speck
+    return speck or trade
 
 
 # `LE 25/01/26 A 12:09:41`: a card slip's date line; the terminal prints the merchant's

@@ -19,7 +19,8 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
     (rf"\bFACTURE\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
     (rf"{_NUM}\s*(?:DE\s*)?FACTURE\s*:?\s*{_VALUE}", 0.95),
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
-    (rf"\bNOTE\s*{_NUM}\s*:?\s*{_VALUE}", 0.8),  # a restaurant's bill: `Note n° 1587`
+    # a restaurant's bill: `Note n° 1587`, `Note : 1587`, `Addition n° 1587`
+    (rf"\b(?:NOTE|ADDITION)\s*(?:{_NUM}\s*:?|:)\s*{_VALUE}", 0.8),
     (rf"\bTRANS\.?\s*{_NUM}?\s*:?\s*{_VALUE}", 0.75),
     (rf"\bTK\s*{_NUM}?\s*:?\s*{_VALUE}", 0.85),
     (rf"\bTIC\s*:?\s*{_VALUE}", 0.8),
