@@ -743,3 +743,21 @@ def test_counts_and_unit_prices_in_table_columns():
 def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
     fields = parse_receipt(lines_from_text(f"{header}\n33000 BORDEAUX\nPAIN 3,60\nTOTAL 3,60\n25/12/24 17:30"))
     assert fields.retailer.name == name
+
+
+@pytest.mark.parametrize("body, items", [
+    # the count column before a starred price, and titles whose words ran together
+    ("Article Qté Total\nYAOURT NATURE X8 1 *2,10\nCOMTE AOP 200G 3 *15.60",
+     [("YAOURT NATURE X8", 1, "2.10"), ("COMTE AOP 200G", 3, "15.60")]),
+    ("ARTICLE QTEP.U. TOTAL\nSAC GRAVIER 35KG 2 6,80 13,60 EUR\nGANTS DE TRAVAIL 1 6,59 6,59 EUR",
+     [("SAC GRAVIER 35KG", 2, "13.60"), ("GANTS DE TRAVAIL", 1, "6.59")]),
+    # `4 x 12,70` read `dx 1270`: the count lost, the unit price divides the line's
+    ("Serveur : JULIE 14,50 EUR\nSALADE DE CHEVRE *50.80 €\ndx 1270", [("SALADE DE CHEVRE", 4, "50.80")]),
+    # a degree and a star for the times sign; a separator read twice
+    ("BAGUETTE TRADITION 1°*1,20 1,20\nSALADE DE CHEVRE 2*12,;80 25,60 €",
+     [("BAGUETTE TRADITION", 1, "1.20"), ("SALADE DE CHEVRE", 2, "25.60")]),
+])
+def test_restaurant_and_table_item_lines_as_photos_read_them(body, items):
+    """Seen on the `more_shops` photos; a waiter's line that caught an amount is no item."""
+    fields = parse_receipt(lines_from_text(f"LE COMPTOIR\n75011 PARIS\n{body}\nTOTAL 99,99\n03-07-2024 17:12:58"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items] == items

@@ -26,8 +26,8 @@ ONE = Decimal(1)
 # A price per litre has a third decimal (`42,13 L x 1,789 €/L`), seen before its `/` or after
 # the litres' L. A count never follows a letter: `SP98 *70.21` is a grade and its starred price.
 QTY_TIMES_UNIT = re.compile(
-    r"(?<![\d.,A-Z])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*:?\s*[X×]{1,2}:?|\*|(?<=\d)°)\s*"
-    r"(?P<u>\d{1,5}(?:[.,]\s?|;)\d{2}(?:\d(?=\s*(?:€|EUR|E)?\s*/)|(?(unit)\d(?!\d)))?)"
+    r"(?<![\d.,A-Z])(?P<q>\d{1,4}(?:[.,]\d{1,3})?)\s*(?P<unit>KG|G|L)?(?:\s*:?\s*[X×]{1,2}:?|\*|(?<=\d)°\*?)\s*"
+    r"(?P<u>\d{1,5}(?:[.,][.,;]?\s?|;)\d{2}(?:\d(?=\s*(?:€|EUR|E)?\s*/)|(?(unit)\d(?!\d)))?)"
 )
 # a pump's grade, a name of one letter or none (`E85 54,36`, `SP95-E10`, `GPL`)
 FUEL_GRADE = re.compile(r"^(?:E\s?(?:85|10|5)|B\s?(?:7|10)|SP\s?9[58](?:\s?-?\s?E\s?(?:10|5))?|GPL|GO|ADBLUE)$")
@@ -103,7 +103,7 @@ def till_cents(value: Decimal) -> Decimal:
 def _q(text: str) -> Decimal:
     if text in ("I", "L"):  # `I X SHAMPOING`: a 1 read as a letter before the times sign
         return ONE
-    return Decimal(re.sub(r"\s", "", text).replace(",", ".").replace(";", "."))
+    return Decimal(re.sub(r"[.,;]+", ".", re.sub(r"\s", "", text)))  # `12,;80`: a separator read twice
 
 
 def _letters(s: str) -> int:
@@ -184,9 +184,11 @@ def garbled_quantity(line: TextLine, price: Decimal) -> Decimal | None:
         return None
     digits = re.sub(r"\D", "", line.digits)
     found = set()
+    # `dx 1270` under 50,80: the count read as a letter before its times sign, the unit price whole
+    countless = bool(re.search(r"[xX×*]\s*\d", line.raw))
     for k in range(3, 6):
         lead = len(digits) - k
-        if not 1 <= lead <= 3 or digits[-k] == "0":
+        if not (1 <= lead <= 3 or (lead == 0 and countless)) or digits[-k] == "0":
             continue
         read = digits[-k:]
         # the unit price as read; or with one digit misread (`2:%:5;10` for 2 x 5,70), when
@@ -392,7 +394,7 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
         if count and till_cents(count * unit_price) == price.value:
             quantity = Decimal(count)
     if counted and not others and quantity == ONE:
-        between = re.search(r"(?<=\S)\s(\d{1,3})\s*$", up[:name_end])
+        between = re.search(r"(?<=\S)\s(\d{1,3})[\s*]*$", up[:name_end])  # `X8 1 *2,10`: the price's star
         grouped = re.match(r"(\d{1,3})\s(\d{3}[.,]\d{2})(?!\d)", up[price.start : price.end])
         if between and int(between.group(1)):
             quantity = Decimal(between.group(1))  # `COCA COLA 1.5L 3 5,37` under `DESIGNATION QTE PRIX`

@@ -39,7 +39,7 @@ NOT_TOTAL = re.compile(
 _COLUMN = r"(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE|QT|PRIX|P\.?\s?U\.?|UNIT(?:AIRE)?|MONTANT|TOTAL|TTC|EUR|TVA)"
 COLUMN_HEADER = re.compile(
     rf"^(?=.*\b(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE)\b)"  # not `PRIX TOTAL`
-    rf"\W*{_COLUMN}(?:[\s.,/|:-]+{_COLUMN})+\W*$")  # `ARTICLE QTE P.U, TOTAL`, `Articlo` (its E read as O)
+    rf"\W*{_COLUMN}(?:[\s.,/|:-]*{_COLUMN})+\W*$")  # `ARTICLE QTE P.U, TOTAL`, `QTEP.U.`, `Articlo` (an E read as O)
 RULE_WORDS = 8  # a printed rule of stars or dashes read as letters: this many short tokens or more
 
 
@@ -89,4 +89,5 @@ NOT_ITEM = re.compile(
     r"|CONTACT|DEBIT|CREDIT|AUTORIS|CAPITAL|SIRET|SIREN|\bRCS\b|\bTEL\b|TICKET|CAISSE|TAUX"
     r"|VOUS AVEZ|A CONSERVER|TRANSACTION|TERMINAL|\bAID\b|\bTR\b|TITRE|ACOMPTE|REPORT|CUMUL"
     r"|AMOUNT\s*DUE|BALANCE\s*DUE|AMOUNT\s*PAYABLE|\bCHANGE\b|\bVAT\b|\bCASH\b|\b(?:APE|NAF)\b"
+    r"|^\W*SERVEU(?:R|SE)\b|^\W*SERVIE?\b"  # a restaurant's `Serveur : JULIE`, `Servi par MANON`
 )
