@@ -761,3 +761,19 @@ def test_restaurant_and_table_item_lines_as_photos_read_them(body, items):
     """Seen on the `more_shops` photos; a waiter's line that caught an amount is no item."""
     fields = parse_receipt(lines_from_text(f"LE COMPTOIR\n75011 PARIS\n{body}\nTOTAL 99,99\n03-07-2024 17:12:58"))
     assert [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items] == items
+
+
+def test_the_count_column_against_sizes_ending_names_and_misread_figures():
+    """Under `LIBELLE QTY PU TOTAL`: a count misread (4 x 9,50 printed 38,08; 10 read 16 where
+    the unit price divides the line's total), a size ending a truncated name beside a count
+    the figures settle (`14 1 292,09 292,09`, `140 1 235,40`)."""
+    fields = parse_receipt(lines_from_text(
+        "LA MAISON DU BRICO\n75011 PARIS\nLIBELLE QTY PU TOTAL\nVIS BOIS 4X40 STE200 4 9,50 38,08\n"
+        "TONDEUSE ELECTRIQUE 1 16 193,00 1930,00\nTONDEUSE ELECTRIQUE 14 1 292,09 292,09\n"
+        "TOTAL 2260,17\n03-07-2024 17:12:58"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items] == [
+        ("VIS BOIS 4X40 STE200", 4, "38.08"), ("TONDEUSE ELECTRIQUE 1", 10, "1930.00"),
+        ("TONDEUSE ELECTRIQUE 14", 1, "292.09")]
+    bare = parse_receipt(lines_from_text(
+        "BRICO\n75011 PARIS\nLIBELLE QTY TOTAL\nTONDEUSE ELECTRIQUE 140 1 235,40\nTOTAL 235,40\n03-07-2024 17:12:58"))
+    assert [(i.name, i.quantity, f"{i.price:.2f}") for i in bare.items] == [("TONDEUSE ELECTRIQUE 140", 1, "235.40")]

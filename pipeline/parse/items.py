@@ -76,6 +76,7 @@ NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
 QTY_COLUMN = re.compile(r"\b(?:QTE|QTY|QUANTITE|QT)\b")
 MIN_NAME_LETTERS = 2
 MAX_GARBLED_QTY = 99  # units a misread quantity line may give
+MAX_TABLE_COUNT = 20  # a number ending a name in a table is its size rather than its count above this
 MIN_UNPRICED_LETTERS = 6  # a line among the items with no price must name a product to be given one
 
 
@@ -352,6 +353,7 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
     up = line.digits
     name_end = others[0].start if others else price.start
     quantity = ONE
+    settled = False  # a count the line's figures vouch for, even one
     name_start = 0
     m = QTY_TIMES_UNIT.search(up[: price.start])
     if m and _letters(line.labels[: m.start()]) >= MIN_NAME_LETTERS:
@@ -385,17 +387,22 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
         between = re.search(r"\s(\d{1,3})\s*$", up[:name_end])
         count = int(between.group(1)) if between else None
         if count and till_cents(others[0].value * count) == price.value:
-            quantity = Decimal(count)
+            quantity, settled = Decimal(count), True
             name = line.raw[name_start : between.start()]
     if len(others) == 1 and quantity == ONE and (
             grouped := re.fullmatch(r"(\d{1,3})\s(\d{3}[.,]\d{2})", up[others[0].start : others[0].end].strip())):
         # `PERCEUSE 2 164,30 328,60`: a count and the unit price, not `2 164,30` with a thousands space
         count, unit_price = int(grouped.group(1)), _q(grouped.group(2))
+        ratio = price.value / unit_price if unit_price else Decimal(0)
         if count and till_cents(count * unit_price) == price.value:
-            quantity = Decimal(count)
+            quantity, settled = Decimal(count), True
+        elif counted and ratio == ratio.to_integral_value() and 2 <= ratio <= MAX_GARBLED_QTY:
+            quantity, settled = ratio, True  # under a count column: `16 193,00 1930,00`, its 10 read 16
     if counted and not others and quantity == ONE:
         between = re.search(r"(?<=\S)\s(\d{1,3})[\s*]*$", up[:name_end])  # `X8 1 *2,10`: the price's star
         grouped = re.match(r"(\d{1,3})\s(\d{3}[.,]\d{2})(?!\d)", up[price.start : price.end])
+        if grouped and between and int(between.group(1)) > MAX_TABLE_COUNT:
+            between = None  # `TONDEUSE ELECTRIQUE 140 1 235,40`: a size ends the name, the count went with the price
         if between and int(between.group(1)):
             quantity = Decimal(between.group(1))  # `COCA COLA 1.5L 3 5,37` under `DESIGNATION QTE PRIX`
             name = line.raw[name_start : between.start()]
@@ -413,8 +420,17 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
         starred = STAR_AS_DIGIT.search(up[: price.start])
         count = starred and star_lost_count(starred["token"], value)
         if count:
-            quantity = count
+            quantity, settled = count, True
             name = line.raw[name_start : starred.start()]
+    if counted and len(others) == 1 and quantity == ONE and not settled and (
+            between := re.search(r"(?<=\S)\s(\d{1,3})\s*$", up[:name_end])) and int(between.group(1)):
+        # `VIS BOIS 4X40 STE200 4 9,50 38,08`: the count column, when no figures settle it and a misread one
+        # leaves the product off;
+        # `1 16 193,00 1930,00`: the count misread, the unit price dividing the line's whole
+        ratio = price.value / others[0].value if others[0].value else Decimal(0)
+        whole = ratio == ratio.to_integral_value() and 1 <= ratio <= MAX_GARBLED_QTY
+        quantity = ratio if whole else Decimal(between.group(1))
+        name = line.raw[name_start : between.start()]
     name = price_echo_cut(_clean_name(name), price.value)
     if (_letters(name) < MIN_NAME_LETTERS and not FUEL_GRADE.match(name.upper())) or quantity <= 0:
         return None
