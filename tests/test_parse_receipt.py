@@ -777,3 +777,15 @@ def test_the_count_column_against_sizes_ending_names_and_misread_figures():
     bare = parse_receipt(lines_from_text(
         "BRICO\n75011 PARIS\nLIBELLE QTY TOTAL\nTONDEUSE ELECTRIQUE 140 1 235,40\nTOTAL 235,40\n03-07-2024 17:12:58"))
     assert [(i.name, i.quantity, f"{i.price:.2f}") for i in bare.items] == [("TONDEUSE ELECTRIQUE 140", 1, "235.40")]
+
+
+@pytest.mark.parametrize("read, name", [
+    ("PROXICENTRE", "PROXI CENTRE"), ("CARREFOURMARKET", "CARREFOUR MARKET"), ("LABOULANGERIE", "LA BOULANGERIE"),
+    ("BRICOMAX", "BRICOMAX"), ("LECLERC", "LECLERC"), ("INTERMARCHE", "INTERMARCHE"), ("LEFOURNIL", "LEFOURNIL"),
+])
+def test_a_space_lost_after_a_particle_or_a_chains_word_in_large_print(read, name):
+    """Only before a French word of five letters or more (FOURNIL is in no dictionary the
+    project has: LEFOURNIL stays, as LEGRAND would), never inside a chain's own word."""
+    from pipeline.parse.retailer import tidy_name
+
+    assert tidy_name(read) == name

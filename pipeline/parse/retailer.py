@@ -477,7 +477,25 @@ def tidy_name(name: str) -> str:
     known = ("fra",) if FRENCH_PARTICLES & set(name.upper().split()) else ("fra", "eng")
     name = re.sub(r"\b([A-Z]{4,})(\d{1,3})\b", r"\1 \2", name)  # `ATELER21`: a word glued to the number after it
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
+    name = re.sub(r"\b[A-Z]{7,}\b", lambda m: space_restored(m.group(), known) or m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", name).strip()
+
+
+GLUED_HEADS = FRENCH_PARTICLES | CHAIN_WORDS
+MIN_GLUED_WORD = 5  # letters the word after a glued particle or chain's word must have
+
+
+def space_restored(word: str, known: tuple[str, ...]) -> str | None:
+    """`PROXICENTRE`, `LABOULANGERIE`: a particle or a chain's word glued to a word of five
+    letters or more, the space lost in large print, when the whole is no word nor a chain's
+    (`LECLERC`, `BRICOMAX` stay whole: MAX is too short to count)."""
+    if is_word(word, known) or word in CHAIN_WORDS:
+        return None
+    for head in sorted(GLUED_HEADS, key=len, reverse=True):
+        rest = word[len(head):]
+        if word.startswith(head) and len(rest) >= MIN_GLUED_WORD and is_word(rest, ("fra",)):
+            return f"{head} {rest}"
+    return None
 
 
 # `RUE OE PARIS`, `ZAC OU GRAND PRE`: a D read as an O in the particles of a street name
