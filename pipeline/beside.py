@@ -1,9 +1,10 @@
 """Work one receipt's reading may run beside its own thread (`ReadingSettings.threads`).
 
-Tesseract, OpenCV, NumPy and Pillow's codecs release the GIL, so a second thread reads
-the lower half of a page while the first reads the upper, and measures the image
-forensics while the page is prepared. The work is the same whatever the count: with
-one thread it runs in order, in the caller's thread, and gives the same results.
+OpenCV, NumPy and Pillow's codecs release the GIL, so a second thread measures the image
+forensics while the first prepares the page. The work is the same whatever the count:
+with one thread it runs in order, in the caller's thread, and gives the same results.
+(Reading a page's two halves side by side was measured and dropped: Tesseract reads a
+band apart from its page differently, so the reading would depend on the cut.)
 
 Workers scale on processes, one core each (`receipts worker` sets one thread); the
 in-process modes (`receipts run`, `receipts extract`, the embedded API) have the
@@ -25,7 +26,7 @@ _lock = threading.Lock()
 
 def _helpers(threads: int) -> ThreadPoolExecutor | None:
     """The process's helper threads for this count (the caller's own thread is the other),
-    made once: each keeps its Tesseract handle, whose models take ~0.2 s to load."""
+    made once and kept for the next receipts."""
     if threads <= 1:
         return None
     with _lock:

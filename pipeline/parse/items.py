@@ -424,9 +424,8 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
             name = line.raw[name_start : starred.start()]
     if counted and len(others) == 1 and quantity == ONE and not settled and (
             between := re.search(r"(?<=\S)\s(\d{1,3})\s*$", up[:name_end])) and int(between.group(1)):
-        # `VIS BOIS 4X40 STE200 4 9,50 38,08`: the count column, when no figures settle it and a misread one
-        # leaves the product off;
-        # `1 16 193,00 1930,00`: the count misread, the unit price dividing the line's whole
+        # `VIS BOIS 4X40 STE200 4 9,50 38,08`: the count column's, when no figures settle it (a
+        # misread total leaves the product off); or the unit price dividing the line's total
         ratio = price.value / others[0].value if others[0].value else Decimal(0)
         whole = ratio == ratio.to_integral_value() and 1 <= ratio <= MAX_GARBLED_QTY
         quantity = ratio if whole else Decimal(between.group(1))
