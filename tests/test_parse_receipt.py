@@ -781,11 +781,12 @@ def test_the_count_column_against_sizes_ending_names_and_misread_figures():
 
 @pytest.mark.parametrize("read, name", [
     ("PROXICENTRE", "PROXI CENTRE"), ("CARREFOURMARKET", "CARREFOUR MARKET"), ("LABOULANGERIE", "LA BOULANGERIE"),
-    ("BRICOMAX", "BRICOMAX"), ("LECLERC", "LECLERC"), ("INTERMARCHE", "INTERMARCHE"), ("LEFOURNIL", "LEFOURNIL"),
+    ("BRICOMAX", "BRICOMAX"), ("LECLERC", "LECLERC"), ("INTERMARCHE", "INTERMARCHE"), ("LEFOURNIL", "LE FOURNIL"),
+    ("LEGRAND", "LEGRAND"), ("LAFAYETTE", "LAFAYETTE"),
 ])
 def test_a_space_lost_after_a_particle_or_a_chains_word_in_large_print(read, name):
-    """Only before a French word of five letters or more (FOURNIL is in no dictionary the
-    project has: LEFOURNIL stays, as LEGRAND would), never inside a chain's own word."""
+    """Only before a French word or a shop's common word of five letters or more (FOURNIL is
+    in neither dictionary), never inside a chain's own word."""
     from pipeline.parse.retailer import tidy_name
 
     assert tidy_name(read) == name

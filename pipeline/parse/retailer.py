@@ -79,7 +79,8 @@ SHOP_WORDS = frozenset("""
 ATELIER COIFFURE COIFFEUR COIFFEUSE INSTITUT BOUTIQUE MAISON CAPILLAIRE CISEAUX EPICERIE
 PHARMACIE PARAPHARMACIE BRICOLAGE DISCOUNT PRIMEUR CREPERIE PIZZERIA BOULANGERIE PATISSERIE
 BIJOUTERIE PARFUMERIE DROGUERIE QUINCAILLERIE LIBRAIRIE PAPETERIE ESTHETIQUE ONGLERIE
-""".split())
+FOURNIL FOURNEE BISTROT COMPTOIR AUBERGE BRASSERIE TRATTORIA RELAIS STATION GARAGE
+""".split())  # (FOURNIL, a bakehouse, is in neither dictionary)
 MIN_LOST_I = 5  # letters a word must keep to be given a lost I back
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
 MAX_NAME_DIGITS = 8  # a header line holding this many digits is a number's, not the name's
@@ -486,14 +487,14 @@ MIN_GLUED_WORD = 5  # letters the word after a glued particle or chain's word mu
 
 
 def space_restored(word: str, known: tuple[str, ...]) -> str | None:
-    """`PROXICENTRE`, `LABOULANGERIE`: a particle or a chain's word glued to a word of five
-    letters or more, the space lost in large print, when the whole is no word nor a chain's
-    (`LECLERC`, `BRICOMAX` stay whole: MAX is too short to count)."""
+    """`PROXICENTRE`, `LEFOURNIL`: a particle or a chain's word glued to a word (French, or
+    a shop's common word) of five letters or more, the space lost in large print, when the
+    whole is no word nor a chain's (`LECLERC`, `BRICOMAX` stay whole: MAX is too short)."""
     if is_word(word, known) or word in CHAIN_WORDS:
         return None
     for head in sorted(GLUED_HEADS, key=len, reverse=True):
         rest = word[len(head):]
-        if word.startswith(head) and len(rest) >= MIN_GLUED_WORD and is_word(rest, ("fra",)):
+        if word.startswith(head) and len(rest) >= MIN_GLUED_WORD and (is_word(rest, ("fra",)) or rest in SHOP_WORDS):
             return f"{head} {rest}"
     return None
 
