@@ -382,6 +382,8 @@ def test_currency(text, currency):
         ("FACTURE N° F2025-85181", "F2025-85181"),
         ("22/11/26 09:14 N°0231", "0231"),  # a bakery's footer: the number beside the date
         ("22/11/26 09:14 N° 12/03", None), ("22/11/26 TEL N° 0231", None),
+        ("19/66/24 10:00 N°5061", "5061"),  # the date's zeros read as sixes: still a bakery's dated number
+        ("19/77/24 10:00 N°5061", None),  # no date a misread can explain: a number after N° alone is none
         ("Note : 4881", "4881"), ("Addition n° 7462", "7462"), ("NOTE N° 1587", "1587"),  # restaurants' bills
     ],
 )

@@ -47,6 +47,11 @@ BENEFICIARY_TITLED = re.compile(r"^\s*CLIENTE?\s+(?P<name>(?:MME|MLLE|MR|M\.|MON
 NOT_A_NAME = re.compile(r"^\W*(?:N°|NO\b|NUM|\d|CARTE|COMPTE|FIDEL|PASSAGE|DIVERS|COMPTOIR)")
 
 
+def _dated(digits: str) -> bool:
+    """Whether a line holds a date, as printed or with its zeros misread (`19/66/24`)."""
+    return bool(find_date_matches(digits)) or any(repaired_date(m.group()) for m in DATE_SHAPE.finditer(digits))
+
+
 def _till_ticket(line: TextLine) -> str | None:
     """The ticket group of a till line `0006 002 000027 26/01/2017 08:21:05` (the third)."""
     # the date as printed, or with its zeros misread (`62/66/2026`)
@@ -96,7 +101,7 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
             return value, round(line.conf * 0.85, 3)
     for line in lines:
         digits = SPACED_HYPHEN.sub("-", line.digits.strip())
-        m = BARE_NUMBER.match(digits) or (find_date_matches(digits) and DATED_NUMBER.search(digits))
+        m = BARE_NUMBER.match(digits) or (_dated(digits) and DATED_NUMBER.search(digits))
         if m and not NOT_TICKET_CONTEXT.search(line.labels):
             return m["v"], round(line.conf * 0.6, 3)
     for line in lines:
