@@ -124,3 +124,19 @@ def test_work_beside_runs_on_a_helper_thread_or_in_order_on_one():
     for threads in (1, 2):
         with pytest.raises(ValueError, match="bad pixels"):
             beside.start(threads, fails).result()
+
+
+@pytest.mark.parametrize("seed", [500000, 500001, 500002, 500010])  # a titled table, a restaurant, a bakery, a pump
+def test_the_tickets_the_usual_mix_lacks_read_through_tesseract(seed):
+    """Photos of the `more_shops` scenario, whole path: every field of the truth, the items
+    with their counts (litres at the pump), the bill's or the bakery's number."""
+    from benchmarks.extraction import score
+    from pipeline.contract import extraction_to_contract
+    from samples.generator import generate
+
+    sample = generate(seed, "more_shops")
+    got = extraction_to_contract(extract_receipt(sample.name, sample.data, ExtractOptions()).extraction)
+    wrong = [field for field, ok in score(got, sample.truth).items() if not ok]
+    assert not wrong, (sample.truth["shop_kind"], wrong, got)
+    if sample.truth["shop_kind"] == "fuel":
+        assert isinstance(got["items"][0]["quantity"], float)
