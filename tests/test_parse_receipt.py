@@ -792,3 +792,16 @@ def test_a_space_lost_after_a_particle_or_a_chains_word_in_large_print(read, nam
     from pipeline.parse.retailer import tidy_name
 
     assert tidy_name(read) == name
+
+
+@pytest.mark.parametrize("read, name", [
+    ("HYP'ER MARCHE PLUS", "HYPER MARCHE PLUS"),  # a speck between two letters read as an apostrophe
+    ("L'ATELIER COIFFURE", "L'ATELIER COIFFURE"), ("STYL'HAIR", "STYL'HAIR"), ("QUICK'EAT", "QUICK'EAT"),
+    ("O'TACOS DU CENTRE", "O'TACOS DU CENTRE"), ("LES CISEAUX D'OR", "LES CISEAUX D'OR"),
+])
+def test_an_apostrophe_inside_a_word_that_elides_nothing_is_dropped(read, name):
+    from pipeline.parse.retailer import tidy_address, tidy_name
+
+    assert tidy_name(read) == name
+    assert tidy_address("ZI LES P'ORTES DU SUD") == "ZI LES PORTES DU SUD"
+    assert tidy_address("3 AV DE LA PRESQU'ILE") == "3 AV DE LA PRESQU'ILE"

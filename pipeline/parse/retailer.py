@@ -479,7 +479,23 @@ def tidy_name(name: str) -> str:
     name = re.sub(r"\b([A-Z]{4,})(\d{1,3})\b", r"\1 \2", name)  # `ATELER21`: a word glued to the number after it
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
     name = re.sub(r"\b[A-Z]{7,}\b", lambda m: space_restored(m.group(), known) or m.group(), name)
-    return LOST_APOSTROPHE.sub(r"\1'", name).strip()
+    return LOST_APOSTROPHE.sub(r"\1'", stray_apostrophe_dropped(name)).strip()
+
+
+# French elides before a vowel after these (`L'ATELIER`, `D'ANTIBES`, `QU'`), and Irish-style names after O
+ELIDING = frozenset({"C", "D", "J", "L", "M", "N", "S", "T", "QU", "O"})
+STRAY_APOSTROPHE = re.compile(r"\b([^\W\d_]+)'([^\W\d_]+)\b")
+
+
+def stray_apostrophe_dropped(text: str) -> str:
+    """`HYP'ER MARCHE`, `LES P'ORTES`: an apostrophe put inside a word (a speck between two
+    letters), where the letters before it elide nothing and the word whole is a word."""
+    def mend(m: re.Match) -> str:
+        head, tail = m.group(1), m.group(2)
+        if head.upper() in ELIDING or head.upper().endswith("QU") or not is_word(head + tail):  # `PRESQU'ILE`
+            return m.group()
+        return head + tail
+    return STRAY_APOSTROPHE.sub(mend, text)
 
 
 GLUED_HEADS = FRENCH_PARTICLES | CHAIN_WORDS
@@ -580,7 +596,7 @@ def tidy_address(address: str) -> str:
     words = [PARTICLES.get(w, w) if 0 < k < len(words) - 1 else w for k, w in enumerate(words)]
     if len(words) > 2 and words[0][:1].isdigit():
         words[1] = MISREAD_TYPES.get(words[1], words[1])
-    words = [_street_word(w) for w in words]
+    words = [_street_word(stray_apostrophe_dropped(w)) for w in words]
     return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
 
 
