@@ -797,7 +797,7 @@ def test_a_space_lost_after_a_particle_or_a_chains_word_in_large_print(read, nam
 @pytest.mark.parametrize("read, name", [
     ("HYP'ER MARCHE PLUS", "HYPER MARCHE PLUS"),  # a speck between two letters read as an apostrophe
     ("L'ATELIER COIFFURE", "L'ATELIER COIFFURE"), ("STYL'HAIR", "STYL'HAIR"), ("QUICK'EAT", "QUICK'EAT"),
-    ("O'TACOS DU CENTRE", "O'TACOS DU CENTRE"), ("LES CISEAUX D'OR", "LES CISEAUX D'OR"),
+    ("O'TACOS DU CENTRE", "O'TACOS DU CENTRE"), ("LES CISEAUX D'OR", "LES CISEAUX D'OR"), ("MCDONALD'S", "MCDONALD'S"),
 ])
 def test_an_apostrophe_inside_a_word_that_elides_nothing_is_dropped(read, name):
     from pipeline.parse.retailer import tidy_address, tidy_name

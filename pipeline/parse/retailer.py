@@ -489,10 +489,12 @@ STRAY_APOSTROPHE = re.compile(r"\b([^\W\d_]+)'([^\W\d_]+)\b")
 
 def stray_apostrophe_dropped(text: str) -> str:
     """`HYP'ER MARCHE`, `LES P'ORTES`: an apostrophe put inside a word (a speck between two
-    letters), where the letters before it elide nothing and the word whole is a word."""
+    letters), where the letters before it elide nothing, two or more follow it (not an
+    English `'S`) and the word whole is a word."""
     def mend(m: re.Match) -> str:
         head, tail = m.group(1), m.group(2)
-        if head.upper() in ELIDING or head.upper().endswith("QU") or not is_word(head + tail):  # `PRESQU'ILE`
+        if (head.upper() in ELIDING or head.upper().endswith("QU")  # `PRESQU'ILE`
+                or len(tail) < 2 or not is_word(head + tail)):  # `MCDONALD'S`: an English possessive
             return m.group()
         return head + tail
     return STRAY_APOSTROPHE.sub(mend, text)
