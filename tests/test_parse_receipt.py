@@ -717,6 +717,9 @@ def test_litres_at_the_pump_are_the_fuel_line_quantity():
         ("GAZOLE", Decimal("54.73"), "96.27"), ("CAFE", 1, "2.20")]
     assert items("SP95-E10 28,37\n15,71 L x 1,806 €/L\nTOTAL 28,37") == [("SP95-E10", Decimal("15.71"), "28.37")]
     assert items("X 12,50\nTOTAL 12,50") == []  # one letter that is no grade is no name
+    # the price per litre's zeros read as 8 (0,810): the litres still are the quantity; not another misread
+    assert items("E85 44,59\n55,05 L x 8,818 €/1\nTOTAL 44,59") == [("E85", Decimal("55.05"), "44.59")]
+    assert items("E85 44,59\n55,05 L x 1,818 €/L\nTOTAL 44,59") == [("E85", 1, "44.59")]
     # a third decimal only before a per-unit sign: `2 x 3,507,00` keeps its 3,50 and 7,00
     assert items("COCA 7,00\n2 x 3,507,00\nTOTAL 7,00") == [("COCA", 2, "7.00")]
 

@@ -17,7 +17,7 @@ from itertools import product
 from pipeline.parse import labels as L
 from pipeline.parse.amounts import CENT, AmountMatch, find_amounts
 from pipeline.parse.dates import find_date_matches
-from pipeline.parse.text import TextLine
+from pipeline.parse.text import TextLine, zeros_misread_in
 from pipeline.values import Item
 
 ONE = Decimal(1)
@@ -167,6 +167,17 @@ def _qty_line(line: TextLine) -> tuple[Decimal, Decimal | None, Decimal | None] 
     return q, u, total
 
 
+def zeros_misread_unit(quantity: Decimal, unit: Decimal, price: Decimal) -> bool:
+    """Whether `unit` is the price per unit that makes `quantity` cost `price`, read with some
+    of its zeros as 6, 8 or 9 (a thermal font's marked zero)."""
+    if quantity <= 0:
+        return False
+    places = Decimal(1).scaleb(min(unit.as_tuple().exponent, -2))
+    real = (price / quantity).quantize(places, rounding=ROUND_HALF_UP)
+    return (real != unit and till_cents(quantity * real) == price
+            and zeros_misread_in(f"{unit:f}".replace(".", ""), f"{real:f}".replace(".", "")))
+
+
 def units_in(price: Decimal, unit: Decimal) -> Decimal | None:
     """How many `unit`s make `price`, when a whole number of them from 2 up does."""
     count = price / unit
@@ -234,6 +245,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
                 last = items[-1]
                 items[-1] = Item(f"{last.name} {int(last.price // 1000)}", q, price, last.underlined or line.underlined)
+            elif after_item and total is None and u and zeros_misread_unit(q, u, items[-1].price):
+                # `55,05 L x 8,818 €/L` under 44,59: the price per litre's zeros read as 8 (0,810)
+                last = items[-1]
+                items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
             elif after_item and items[-1].quantity == ONE and u and (count := units_in(items[-1].price, u)):
                 # `3 x 31,39` under 62,78: the count misread, the unit price dividing the item's
                 last = items[-1]
