@@ -720,6 +720,10 @@ def test_litres_at_the_pump_are_the_fuel_line_quantity():
     # the price per litre's zeros read as 8 (0,810): the litres still are the quantity; not another misread
     assert items("E85 44,59\n55,05 L x 8,818 €/1\nTOTAL 44,59") == [("E85", Decimal("55.05"), "44.59")]
     assert items("E85 44,59\n55,05 L x 1,818 €/L\nTOTAL 44,59") == [("E85", 1, "44.59")]
+    # the line's price lost its comma (`21 25`): the product below vouches for it, the name is before it
+    assert items("SP98 21 25\n10,75 L x 1,977 €/L\nTOTAL 21,25") == [("SP98", Decimal("10.75"), "21.25")]
+    assert items("KIR 2156\n4 x 5,39\nTOTAL 21,56") == [("KIR", 4, "21.56")]
+    assert items("COCA 50CL 741\n2 x 3,70\nTOTAL 7,40") == [("COCA 50CL 741", 2, "7.40")]  # figures not the price's
     # a third decimal only before a per-unit sign: `2 x 3,507,00` keeps its 3,50 and 7,00
     assert items("COCA 7,00\n2 x 3,507,00\nTOTAL 7,00") == [("COCA", 2, "7.00")]
 

@@ -219,6 +219,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     confs: list[float] = []
     discounts = Decimal(0)
     pending: TextLine | None = None  # a name line waiting for its `2 x 1,50  3,00` line
+    loose: TextLine | None = None  # a line ending in figures read as no amount (`SP98 21 25`)
     signless: list[tuple[int, Item, Decimal]] = []
     just_priced = False  # the line before was an item's
     products: dict[int, Decimal] = {}  # item index -> its printed quantity times unit price
@@ -233,11 +234,14 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         if qty is not None:
             q, u, total = qty
             price = total if total is not None else till_cents(q * u)
-            if pending is not None:
-                items.append(Item(_clean_name(pending.raw), q, price, pending.underlined or line.underlined))
+            source = pending or loose
+            named = source and (separator_lost_name(source, price) or (pending and pending.raw))
+            if named:
+                # `SP98 21 25` over `10,75 L x 1,977 €/L`: the price whose comma was lost is the product's
+                items.append(Item(_clean_name(named), q, price, source.underlined or line.underlined))
                 products[len(items) - 1] = till_cents(q * u)
-                confs.append(min(pending.conf, line.conf))
-                pending = None
+                confs.append(min(source.conf, line.conf))
+                pending = loose = None
             elif items and (items[-1].price == price or items[-1].price == till_cents(q * u)):
                 last = items[-1]
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
@@ -273,7 +277,9 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
             amounts = find_amounts(line.digits)
             plain = _letters(line.raw) >= 3 and not amounts
             pending = line if plain and not L.DISCOUNT.search(line.labels) else None
+            loose = line if not plain and not L.DISCOUNT.search(line.labels) else None
             continue
+        loose = None
         price, others = got
         labelled = bool(L.DISCOUNT.search(line.labels))
         if price.value < 0 or labelled:
@@ -306,6 +312,16 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
         multiplied = tuple(replace(it, price=products.get(k, it.price)) for k, it in enumerate(items))
     return ItemsResult(tuple(items), discounts, round(conf, 3), alternative, multiplied,
                        tuple((k, c) for k, c in unsettled if k < len(items)))
+
+
+def separator_lost_name(line: TextLine, price: Decimal) -> str | None:
+    """The name of a line ending in `price`'s figures with its separator lost (`SP98 21 25`,
+    `COCA 740` for 7,40), when a name of two letters or a pump's grade comes before them."""
+    m = re.search(r"(?<!\S)(\d[\d ]*\d)\s*(?:€|EUR)?\s*$", line.digits)
+    if not m or m.group(1).replace(" ", "") != f"{price:.2f}".replace(".", ""):
+        return None
+    name = line.raw[: m.start()].strip()
+    return name if _letters(name) >= MIN_NAME_LETTERS or FUEL_GRADE.match(name.upper()) else None
 
 
 def _garbled_count_line(line: TextLine) -> bool:
