@@ -500,7 +500,7 @@ def stray_apostrophe_dropped(text: str) -> str:
     return STRAY_APOSTROPHE.sub(mend, text)
 
 
-GLUED_HEADS = FRENCH_PARTICLES | CHAIN_WORDS
+GLUED_HEADS = tuple(sorted(FRENCH_PARTICLES | CHAIN_WORDS, key=lambda w: (-len(w), w)))  # longest first
 MIN_GLUED_WORD = 5  # letters the word after a glued particle or chain's word must have
 
 
@@ -510,7 +510,7 @@ def space_restored(word: str, known: tuple[str, ...]) -> str | None:
     whole is no word nor a chain's (`LECLERC`, `BRICOMAX` stay whole: MAX is too short)."""
     if is_word(word, known) or word in CHAIN_WORDS:
         return None
-    for head in sorted(GLUED_HEADS, key=len, reverse=True):
+    for head in GLUED_HEADS:
         rest = word[len(head):]
         if word.startswith(head) and len(rest) >= MIN_GLUED_WORD and (is_word(rest, ("fra",)) or rest in SHOP_WORDS):
             return f"{head} {rest}"

@@ -47,16 +47,15 @@ BENEFICIARY_TITLED = re.compile(r"^\s*CLIENTE?\s+(?P<name>(?:MME|MLLE|MR|M\.|MON
 NOT_A_NAME = re.compile(r"^\W*(?:N°|NO\b|NUM|\d|CARTE|COMPTE|FIDEL|PASSAGE|DIVERS|COMPTOIR)")
 
 
-def _dated(digits: str) -> bool:
-    """Whether a line holds a date, as printed or with its zeros misread (`19/66/24`)."""
-    return bool(find_date_matches(digits)) or any(repaired_date(m.group()) for m in DATE_SHAPE.finditer(digits))
+def _date_spans(digits: str) -> list[tuple[int, int]]:
+    """Where a line's dates lie, as printed or with their zeros misread (`62/66/2026`, `19/66/24`)."""
+    return [(d.start, d.end) for d in find_date_matches(digits)] or [
+        m.span() for m in DATE_SHAPE.finditer(digits) if repaired_date(m.group())]
 
 
 def _till_ticket(line: TextLine) -> str | None:
     """The ticket group of a till line `0006 002 000027 26/01/2017 08:21:05` (the third)."""
-    # the date as printed, or with its zeros misread (`62/66/2026`)
-    dates = [(d.start, d.end) for d in find_date_matches(line.digits)] or [
-        m.span() for m in DATE_SHAPE.finditer(line.digits) if repaired_date(m.group())]
+    dates = _date_spans(line.digits)
     if not dates:
         return None
     spans = dates + [(s, e) for _, s, e in find_time_matches(line.digits, allow_dot=True)]
@@ -101,7 +100,7 @@ def find_ticket(lines: list[TextLine]) -> tuple[str, float] | None:
             return value, round(line.conf * 0.85, 3)
     for line in lines:
         digits = SPACED_HYPHEN.sub("-", line.digits.strip())
-        m = BARE_NUMBER.match(digits) or (_dated(digits) and DATED_NUMBER.search(digits))
+        m = BARE_NUMBER.match(digits) or (_date_spans(digits) and DATED_NUMBER.search(digits))
         if m and not NOT_TICKET_CONTEXT.search(line.labels):
             return m["v"], round(line.conf * 0.6, 3)
     for line in lines:
