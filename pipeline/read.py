@@ -66,8 +66,10 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  39: a postal code its city restored (`44006 NANTES`) shows the font's zeros misread: a
 #      ticket number holding a 6 or 8 is read again;
 #  40: a rule of stars read as `TO TOK TOT ...` no longer ends the items: their lines are
-#      re-read where they do not add up)
-READER_VERSION = "40"
+#      re-read where they do not add up;
+#  41: on a plain light table with no trusted outline, the whole photo is read (cropped to
+#      its print) instead of a brightness mask that ran through the paper)
+READER_VERSION = "41"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

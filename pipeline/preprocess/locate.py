@@ -8,7 +8,9 @@ sanity checks before it is trusted with a warp: the paper fills it, a plausible
 aspect, a small angle, and the photo's edges run along its sides (a cut that leaked
 into a lit table has no edge there). The outline with the best edge support wins.
 A doubtful outline falls back to the upright bounding box of the paper region
-(background painted over with paper), and no paper to the whole image.
+(on granite or wood the background around it is painted over with paper; on a
+plain light table the caller reads the whole photo instead, cropped to its print),
+and no paper to the whole image.
 """
 
 from __future__ import annotations
@@ -36,14 +38,6 @@ LONG_EDGE = 0.25  # an edge curve this long (share of the short side) may be the
 MIN_SIDE_STEP = 2.5  # grey levels between just inside and just outside each side of an edge-drawn outline
 WHITE_SURROUND_GAP = 8  # whiteness levels: a frame this close to the paper's level is no table
 DARK_FRAME_STEP = 40.0  # the side step asked of an edge-drawn outline inside a white surround
-MIN_PRINT_OUTSIDE = 6  # letters outside a paper box's mask before it is grown over them
-SAME_HEIGHT = (0.6, 1.8)  # letters outside the mask this close to the inside letters' height are print
-PRINT_LIKE_SHARE = 0.5  # ... and must be most of what lines up outside it (speckle comes in every size)
-LARGE_PRINT = 2.5  # once it is grown, over letters up to this tall too: a shop name printed large
-CUT_MARK_HEIGHT = (0.5, 3.0)  # marks cut off the paper box, in character heights, that may be print
-CUT_MARK_WIDTH = 10.0  # ... and at most this wide for their height (letters merged into a word)
-CUT_MARK_GAP = 1.2  # character heights between a row's print and the next mark along it
-CUT_MARK_MARGIN = 0.06  # character heights kept around each restored mark's ink (its soft edge)
 MIN_TEXTURE_SIDE = 0.6  # on a textured surface, share of each side of a true outline with speckle outside, paper inside
 SPECKLE_LEVEL = 0.5  # texture at least this share of the surface's is speckle (blank paper stays far under)
 TEXTURE_SIDE_OFFSETS = (3.0, 8.0)  # work pixels inside and outside a side where its texture is read
@@ -498,63 +492,6 @@ def cut_paper_box(bgr: np.ndarray, paper: Paper, fill: tuple[int, ...]) -> np.nd
     return crop
 
 
-def centred_in(stats: np.ndarray, mask: np.ndarray, x: int, y: int) -> np.ndarray:
-    """Which components (x, y, w, h rows, photo pixels) have their centre on `mask`, laid at (x, y)."""
-    h, w = mask.shape[:2]
-    cx, cy = stats[:, 0] + stats[:, 2] // 2 - x, stats[:, 1] + stats[:, 3] // 2 - y
-    inside = (cx >= 0) & (cy >= 0) & (cx < w) & (cy < h)
-    inside[inside] = mask[cy[inside], cx[inside]] > 0
-    return inside
-
-
-def include_print(bgr: np.ndarray, paper: Paper, glyphs, min_outside: int = MIN_PRINT_OUTSIDE) -> tuple[Paper, int]:
-    """The paper box grown over the print its mask left out, and how many letters that was.
-
-    A paper box comes from a brightness cut, and a light table under a gradient of
-    light can pull the cut through the paper itself, slicing rows of print. Letters
-    lined up in rows outside the mask, of the same height as the letters inside it,
-    are print the cut missed; texture beside the paper (granite, wood) can line up
-    too, but in specks of every size, mostly smaller than the print. When enough
-    letters were left out, the box becomes the hull of the paper and those letters
-    (and any up to LARGE_PRINT times as tall: a shop name in large print), with a
-    character height of margin. Not on granite or wood, where specks line up
-    like letters (the caller checks the surface).
-    """
-    from pipeline.preprocess.text import LETTER_ASPECT
-
-    s = glyphs.stats
-    s = s[s[:, 2] <= LETTER_ASPECT * s[:, 3]]  # letters, not the dashes of separator rows
-    if glyphs.char_height <= 0 or len(s) < 3:
-        return paper, 0
-    x, y, w, h = paper.box
-    mask = cv2.resize(paper.mask, (w, h), interpolation=cv2.INTER_NEAREST)
-    inside = centred_in(s, mask, x, y)
-    if inside.sum() < 3 or inside.all():
-        return paper, 0
-    height = float(np.median(s[inside, 3]))
-    alike = ~inside & (s[:, 3] >= SAME_HEIGHT[0] * height) & (s[:, 3] <= SAME_HEIGHT[1] * height)
-    outside = int(alike.sum())
-    if outside < min_outside or outside < PRINT_LIKE_SHARE * int((~inside).sum()):
-        return paper, 0
-    ih, iw = bgr.shape[:2]
-    m = int(glyphs.char_height)
-    # the name above the print, in letters twice as tall, is print too once the rest is
-    kept = s[~inside & (s[:, 3] >= SAME_HEIGHT[0] * height) & (s[:, 3] <= LARGE_PRINT * height)]
-    ys, xs = np.nonzero(mask)
-    step = max(1, len(xs) // 4000)
-    points = [np.column_stack([xs[::step] + x, ys[::step] + y])]
-    for right in (False, True):
-        for below in (False, True):
-            points.append(np.column_stack([kept[:, 0] + (kept[:, 2] + m if right else -m),
-                                           kept[:, 1] + (kept[:, 3] + m if below else -m)]))
-    pts = np.clip(np.concatenate(points), 0, [iw - 1, ih - 1]).astype(np.int32)
-    hull = cv2.convexHull(pts)
-    bx, by, bw, bh = cv2.boundingRect(hull)
-    region = np.zeros((bh, bw), np.uint8)
-    cv2.drawContours(region, [hull - [bx, by]], -1, 255, cv2.FILLED)
-    return Paper("paper_box", box=(bx, by, bw, bh), mask=region), outside
-
-
 def trim_edges(image: np.ndarray, share: float = 0.01) -> np.ndarray:
     """Shave a thin border where the background bleeds in along the paper's edge."""
     h, w = image.shape[:2]
@@ -563,94 +500,3 @@ def trim_edges(image: np.ndarray, share: float = 0.01) -> np.ndarray:
         return image
     return image[dy : h - dy, dx : w - dx]
 
-
-def paper_rectangle(hull: np.ndarray) -> np.ndarray:
-    """The rectangle around a paper outline, turned to the outline's longest straight side.
-
-    A shadow or a bright patch of table can bite a corner off the paper region; the
-    receipt is still a rectangle, and its long sides, which survive, give its turn.
-    Corners tl, tr, br, bl in the hull's pixels.
-    """
-    poly = cv2.approxPolyDP(hull, 0.01 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float64)
-    sides = np.roll(poly, -1, axis=0) - poly
-    dx, dy = sides[int(np.argmax(np.hypot(sides[:, 0], sides[:, 1])))]
-    angle = np.arctan2(dy, dx)
-    angle = (angle + np.pi / 4) % (np.pi / 2) - np.pi / 4  # the turn of the nearest upright axis
-    c, s = np.cos(angle), np.sin(angle)
-    pts = hull.reshape(-1, 2).astype(np.float64)
-    u, v = pts @ np.array([c, s]), pts @ np.array([-s, c])  # coordinates along the paper's axes
-    corners = [(a, b) for a, b in ((u.min(), v.min()), (u.max(), v.min()), (u.max(), v.max()), (u.min(), v.max()))]
-    return np.array([(a * c - b * s, a * s + b * c) for a, b in corners], np.float32)
-
-
-def restore_cut_print(bgr: np.ndarray, paper: Paper, glyphs) -> tuple[Paper, int]:
-    """The paper box's mask grown over print that a shadow or a bright table cut off, and how many marks that was.
-
-    The brightness cut that drew the mask can bite a corner off the paper (a shadow
-    across it, a lit patch of table as bright as the paper), and painting that corner
-    as blank paper erased the end of the shop name. Inside the rectangle the paper
-    must fill, dark marks of a letter's size that continue a row of the print already
-    inside the mask, letter by letter, are print: they are kept, and the rest is still
-    painted. Not on granite or wood, whose specks continue rows as readily as letters.
-    """
-    from pipeline.preprocess.text import ink_mask
-
-    ch = glyphs.char_height
-    if ch <= 0 or not len(glyphs.stats):
-        return paper, 0
-    x, y, w, h = paper.box
-    mask = cv2.resize(paper.mask, (w, h), interpolation=cv2.INTER_NEAREST)
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    if not contours:
-        return paper, 0
-    ih, iw = bgr.shape[:2]
-    rect = paper_rectangle(cv2.convexHull(max(contours, key=cv2.contourArea)) + [x, y])
-    if outline_angle(rect) > MAX_OUTLINE_ANGLE:
-        return paper, 0  # the longest side is no side of a near-level receipt: the region leaked
-    rx, ry, rw, rh = cv2.boundingRect(np.clip(rect, 0, [iw - 1, ih - 1]).astype(np.int32))
-    # the window covers the rectangle and the box, in photo pixels
-    wx0, wy0 = min(rx, x), min(ry, y)
-    wx1, wy1 = min(iw, max(rx + rw, x + w)), min(ih, max(ry + rh, y + h))  # a box may overrun by a pixel
-    inside = np.zeros((wy1 - wy0, wx1 - wx0), np.uint8)
-    inside[y - wy0 : y - wy0 + h, x - wx0 : x - wx0 + w] = mask[: wy1 - y, : wx1 - x]
-    added = np.zeros_like(inside)
-    cv2.fillPoly(added, [np.rint(rect - [wx0, wy0]).astype(np.int32)], 255)
-    added[inside > 0] = 0
-    if cv2.countNonZero(added) < ch * ch:
-        return paper, 0
-    grey = cv2.cvtColor(bgr[wy0:wy1, wx0:wx1], cv2.COLOR_BGR2GRAY)
-    ink = cv2.bitwise_and(ink_mask(grey, block=int(2.5 * ch) | 1), added)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    s = stats[1:]
-    fill = s[:, 4] / np.maximum(s[:, 2] * s[:, 3], 1)
-    letter_like = ((s[:, 3] >= CUT_MARK_HEIGHT[0] * ch) & (s[:, 3] <= CUT_MARK_HEIGHT[1] * ch)
-                   & (s[:, 2] <= CUT_MARK_WIDTH * s[:, 3]) & (fill > 0.08) & (fill < 0.95))
-    marks, label_of = s[letter_like], np.flatnonzero(letter_like) + 1
-    if not len(marks):
-        return paper, 0
-    # anchors: the letters already inside the mask, then each mark taken in, row by row
-    g = glyphs.stats
-    anchors = [(a[0] - wx0, a[1] - wy0, a[2], a[3]) for a in g[centred_in(g, inside, wx0, wy0)]]
-    taken = np.zeros(len(marks), bool)
-    grew = True
-    while grew:
-        grew = False
-        for k in np.flatnonzero(~taken):
-            mx, my, mw, mh = marks[k, :4]
-            for ax, ay, aw, ah in anchors:
-                overlap = min(my + mh, ay + ah) - max(my, ay)
-                gap = max(ax - (mx + mw), mx - (ax + aw))
-                if overlap >= 0.5 * min(mh, ah) and gap <= CUT_MARK_GAP * ch:
-                    taken[k], grew = True, True
-                    anchors.append((mx, my, mw, mh))
-                    break
-    if not taken.any():
-        return paper, 0
-    # the marks' own ink, a little widened for the letters' soft edges: the paper around
-    # them may lie in the shadow that cut them off, and is painted like the rest
-    m = 2 * max(1, int(CUT_MARK_MARGIN * ch)) + 1
-    kept = cv2.dilate(np.isin(labels, label_of[taken]).astype(np.uint8) * 255, np.ones((m, m), np.uint8))
-    inside = cv2.bitwise_or(inside, kept)
-    bx, by, bw, bh = cv2.boundingRect(inside)
-    region = inside[by : by + bh, bx : bx + bw]
-    return Paper("paper_box", box=(bx + wx0, by + wy0, bw, bh), mask=region), int(taken.sum())
