@@ -480,6 +480,13 @@ def test_a_siret_whose_label_was_misread_is_no_phone_number_for_the_digits_insid
     assert parse_receipt(lines_from_text(text)).retailer.siret == "50205578300992"
 
 
+def test_a_card_slips_application_id_is_no_siret():
+    """`A0000000421010` read `A60000004210610`: fourteen digits passing the Luhn key, after a letter."""
+    text = "SUPERETTE DU PORT\n75015 PARIS\nTOTAL TTC 60,06\nCARTE BANCAIRE\nA60000004210610\nMASTERCARD"
+    assert parse_receipt(lines_from_text(text)).retailer.siret is None
+    assert parse_receipt(lines_from_text(text.replace("A6", "6"))).retailer.siret == "60000004210610"
+
+
 def test_a_siret_that_no_zero_reading_can_fix_is_kept_as_read():
     r = parse_receipt(lines_from_text("SHOP\nSIRET 123 456 789 12345")).retailer
     assert r.siret == "12345678912345"  # invalid, but what is printed; its confidence is lower

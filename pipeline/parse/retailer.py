@@ -48,7 +48,8 @@ SIRET_LABELLED = re.compile(r"S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*(?P<num>\
 SIRET_LOOKALIKES = {"O": "06", "D": "0", "C": "06", "Q": "0", "G": "6", "S": "5", "B": "8",
                     "I": "1", "L": "1", "Z": "2", "T": "7"}
 SIRET_AFTER_LABEL = re.compile(r"(S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*)([\dODCQGSBILZT][\dODCQGSBILZT .]{12,22}[\dODCQGSBILZT])")
-SIRET_GROUPED = re.compile(r"(?<!\d)(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
+# not glued to a letter: a card slip's application id (`A0000000421010`, read `A60000004210610`)
+SIRET_GROUPED = re.compile(r"(?<![\dA-Z])(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
 PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")  # not inside a longer number (a SIRET)
 
 NOT_NAME = re.compile(
