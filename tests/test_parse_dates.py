@@ -89,6 +89,9 @@ def test_find_dates(text, expected):
         ("LE 12/1024 À 09-48-26", ["09:48"]),  # its colons read as dashes (seed 61)
         ("12-10-24", []),  # a date, not 12:10:24
         ("LE 12/10/24 A 29-48-26", []),
+        ("02/04/25:13:38", ["13:38"]),  # the space before the time read as a colon (seed 101)
+        ("02/04/2025:13:38:07", ["13:38"]),
+        ("12:34:56", ["12:34"]),  # seconds stay seconds
     ],
 )
 def test_find_times(text, expected):

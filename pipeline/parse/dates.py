@@ -174,11 +174,14 @@ def _repair_time_digits(s: str) -> str:
 
 RANGE_BEFORE = re.compile(r"(?:\d{1,2}\s?[H:]\s?\d{2}|\d{1,2}\s?H)\s?-\s?$")  # `8H30-`, `9H -`: a range's start
 MERIDIEM = re.compile(r"(?::\d{2})?\s?([AP])\.?M\b\.?")
+# `02/04/25:13:38`: the space between a date and its time read as a colon (the time is no
+# seconds of the date)
+DATE_COLON_TIME = re.compile(r"(?<![\d/.\-])(\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})):(?=\d{1,2}\s?[:H]\s?\d\d)")
 
 
 def find_time_matches(s: str, *, allow_dot: bool = False) -> list[tuple[str, int, int]]:
     """Times in a folded line as ("HH:MM", start, end); `14.32` only when `allow_dot`."""
-    s = _repair_time_digits(s)
+    s = DATE_COLON_TIME.sub(r"\1 ", _repair_time_digits(s))  # the same length: spans hold
     out = []
     for m in TIME.finditer(s):
         if m["sep"] == "." and not allow_dot:
