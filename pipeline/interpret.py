@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 from difflib import SequenceMatcher
+from itertools import accumulate
 
 from pipeline.parse import parse_receipt, postcodes
 from pipeline.parse.retailer import letters_dropped, luhn_ok
@@ -21,7 +22,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "69"
+PARSER_VERSION = "70"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -57,18 +58,33 @@ def unglue(text: str) -> str:
     return GLUED_DATE_TIME.sub(r"\1 ", GLUED_DATE.sub(r"\1 ", text))
 
 
+def spaced_like(read: str, words: list[str]) -> str:
+    """`read` cut where the first reading cut the same characters into `words`, when the second
+    engine dropped spaces the first kept between groups of figures, and the two differ only in
+    digits (`0191005021948 19/09/202514:27:59` over `6191 005 921948 19/99/2025 14:27:59`: a
+    till line's numbers, date and time). Not a separator the first read apart (`39 , 50`)."""
+    bare, first = read.replace(" ", ""), "".join(words)
+    if (len(words) < 2 or read.count(" ") >= len(words) - 1 or len(bare) != len(first)
+            or not all(len(w) >= 2 and any(c.isdigit() for c in w) for w in words)
+            or any(a != b and not (a.isdigit() and b.isdigit()) for a, b in zip(bare, first))):
+        return read
+    cuts = [0, *accumulate(len(w) for w in words)]
+    return " ".join(bare[a:b] for a, b in zip(cuts, cuts[1:]))
+
+
 def splice(line: Line, correction: Line) -> Line:
     """The line with the words under the correction's span replaced by its text."""
     correction = replace(correction, text=unglue(correction.text))
     span = correction.words[0].box if correction.words else line.box
     if span == line.box or not line.words:
-        return Line(text=correction.text, conf=correction.conf, box=line.box, underlined=line.underlined)
+        text = spaced_like(correction.text, [w.text for w in line.words])
+        return Line(text=text, conf=correction.conf, box=line.box, underlined=line.underlined)
     x0, x1 = span[0], span[0] + span[2]
     inside = lambda w: w.box[0] + w.box[2] > x0 and w.box[0] < x1  # noqa: E731
     before = [w.text for w in line.words if not inside(w) and w.box[0] < x0]
     after = [w.text for w in line.words if not inside(w) and w.box[0] >= x1]
     replaced = "".join(w.text for w in line.words if inside(w))
-    read = correction.text
+    read = spaced_like(correction.text, [w.text for w in line.words if inside(w)])
     if CENTS_BOTH.search(replaced) and ONE_CENT_DIGIT.fullmatch(read.strip()):
         return line  # `183.6` read over `183.60`: the second engine lost a digit of the cents
     if MINUS.match(replaced) and not MINUS.match(read) and is_figure(read):
@@ -213,7 +229,7 @@ def garbled_replaced(first: str, second: str) -> str | None:
 
 
 def zeros_restored(first: str | None, second: str | None, elsewhere: int = 0) -> str | None:
-    """`first` with its leading zero restored, when the second reading shows the 6 or 8 it
+    """`first` with its leading zero restored, when the second reading shows the 6, 8 or 9 it
     was read as (`646184` and `046184`; PP-OCR may drop the zero: `20831` for `620831`).
     Ticket numbers are zero-padded; elsewhere in them (`F2026`, `081622`) PP-OCR read a 6
     as 0 as often as the reverse, on the generated corpus: a zero inside is restored when
@@ -223,8 +239,8 @@ def zeros_restored(first: str | None, second: str | None, elsewhere: int = 0) ->
         return None
     if len(second) == len(first) - 1 and first[0] in "68" and first[1:] == second:
         return "0" + second
-    if len(first) == len(second) and first[0] in "68" and second[0] == "0" and first[1:] == second[1:]:
-        return second
+    if len(first) == len(second) and first[0] in "689" and second[0] == "0" and first[1:] == second[1:]:
+        return second  # `921948` read `021948`
     if (m := PADDED_GROUP.match(first)) and second == f"{first[:m.end()]}0{first[m.end() + 1:]}":
         return second  # `0003-671948`: the number after a padded till number is padded too
     if len(first) == len(second) and all(a == b or a in "68" and padding(second, k)

@@ -9,7 +9,7 @@ total or payment lines already agree on it. Other lines are re-read
 only when the primary parse is missing them or inconsistent: the first header
 lines when the shop name is missing, date lines when the date is, and the item
 lines when the items do not add up to the total, the ticket number's line when it
-starts with a digit a padding zero is misread as (or holds one where the SIRET or the
+starts with a digit a padding zero is misread as (6, 8, 9; or holds one where the SIRET or the
 postal code show the font's zeros misread), the SIRET's line when it fails its check
 keys, and the shop name's line when one of its words was read with doubt. Lines a
 participant underlined are always re-read whole: the pen runs through their letters.
@@ -36,7 +36,7 @@ POSTAL_DIGITS = 3  # of them, at least
 DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}|\b\d{1,2}\s*/\s*\d{5,6}\b")
 # a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:/]\s*\S?\d|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
-ZERO_LOOKALIKES = re.compile(r"[68]")
+ZERO_LOOKALIKES = re.compile(r"[689]")
 # a ticket's number opening with 6 or 8 after a zero-padded till number (`0003-671948`): its own padding zero
 PADDED_GROUP = re.compile(r"^0\d*[-\s/](?=[68]\d{3,}$)")
 STREET_NUMBER_B = re.compile(r"^\d{1,3}8\s")
@@ -99,7 +99,7 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         figures.update([i for i, line in enumerate(lines[:header]) if fields.retailer.address in line.text][:1])
     if fields.ticket and (ZERO_LOOKALIKES.match(fields.ticket) or PADDED_GROUP.match(fields.ticket) or (
             ZERO_LOOKALIKES.search(fields.ticket) and zeros_in_doubt(lines, fields))):
-        # `046184` read `646184`: a padding zero read as 6 or 8; `56884` for 56804 in a font
+        # `046184` read `646184`: a padding zero read as 6, 8 or 9; `56884` for 56804 in a font
         # whose zeros the SIRET or postal code show misread
         figures.update([i for i, line in enumerate(lines) if fields.ticket in line.text][:1])
     if fields.retailer.siret and not luhn_ok(fields.retailer.siret):

@@ -308,6 +308,7 @@ def test_item_prices_with_a_lost_separator_are_read_again():
 
 @pytest.mark.parametrize("first, second, fixed", [
     ("646184", "046184", "046184"), ("620831", "20831", "020831"),
+    ("921948", "021948", "021948"),  # a padding zero read as 9 (seed 29: `19/99/2025` on its line)
     ("F2026-35765", "F2020-35765", None), ("0011-081622", "0011-081022", None),  # not inside the number
     ("646184", "646184", None), ("646184", "746184", None), ("046184", "646184", None), (None, "046184", None),
     ("F2026-19278", "F2026-10278", None),  # PP-OCR reads a 9 as 0 as often as the reverse
@@ -335,6 +336,36 @@ def test_ticket_with_zero_look_alikes_is_read_again_and_restored():
     fix = Line(text="046184", conf=98.0, box=lines[7].box, words=(Word("046184", 98.0, digit_span(lines[7])),))
     both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
     assert both.ticket == "046184"
+
+
+def test_a_till_line_the_second_engine_read_without_spaces_is_cut_where_the_first_cut_it():
+    """Seed 29: `6191 005 921948 19/99/2025 14:27:59`, zeros read as 6 and 9, re-read by PP-OCR
+    `019100502194819/09/202514:27:59`: right digits, no spaces, so no ticket number in it."""
+    lines = TESSERACT[:7] + (line("6191 005 921948 19/99/2025 14:27:59", 320), line("MERCI", 360))
+    fields = parse_receipt(lines)
+    assert fields.ticket == "921948"
+    picks = dict(lines_to_recheck(lines, fields))
+    assert picks.get(7) is True
+    glued = "019100502194819/09/202514:27:59"
+    fix = Line(text=glued, conf=96.0, box=lines[7].box, words=(Word(glued, 96.0, digit_span(lines[7])),))
+    assert splice(lines[7], fix).text == "0191 005 021948 19/09/2025 14:27:59"
+    both = interpret((Reading("tesseract", "5", lines, variant="psm6"), Reading("rapidocr", "1", (fix,), variant="lines")))
+    assert both.ticket == "021948"
+
+
+@pytest.mark.parametrize("read, words, spaced", [
+    ("SALONELEGANCE", ["SALON", "ELEGANCE"], "SALONELEGANCE"),  # words: a name's spaces are judged elsewhere
+    ("14,20 2,84", ["14,20", "2,84"], "14,20 2,84"),
+    ("0191 005021948", ["6191", "005", "921948"], "0191 005 021948"),
+    ("14,202,84", ["14,26", "2,84"], "14,20 2,84"),
+    ("01910050219481", ["6191", "005", "921948"], "01910050219481"),  # a digit more: not the same cut
+    ("0191 005 021948", ["6191", "005", "921948"], "0191 005 021948"),  # spaced already
+    ("39,50", ["39", ",", "50"], "39,50"),  # a separator read apart is not digits: as read
+])
+def test_spaced_like_cuts_only_a_reading_that_differs_in_digits(read, words, spaced):
+    from pipeline.interpret import spaced_like
+
+    assert spaced_like(read, words) == spaced
 
 
 def test_a_ticket_line_the_first_engine_lost_is_taken_from_the_second():
