@@ -809,6 +809,22 @@ def test_a_space_lost_after_a_particle_or_a_chains_word_in_large_print(read, nam
 
 
 @pytest.mark.parametrize("read, name", [
+    ("SUPERETTEDUPORT", "SUPERETTE DU PORT"),  # both engines, seed 43 of the new tickets
+    ("BOULANGERIEDUCENTRE", "BOULANGERIE DU CENTRE"), ("COIFFUREDELAGARE", "COIFFURE DE LA GARE"),
+    ("EPICERIEDESHALLES", "EPICERIE DES HALLES"),
+    ("SUPERMARCHE", "SUPERMARCHE"), ("BIOCOOP", "BIOCOOP"),  # a word, a brand: whole
+    ("COIFFUREDUXYZW", "COIFFUREDUXYZW"),  # no word after the particle
+    ("GARAGEDUPO", "GARAGEDUPO"),  # too short to be the place's word
+])
+def test_a_shop_trade_glued_to_its_place_by_a_particle(read, name):
+    """`SUPERETTE DU PORT` in large print read with every space lost: the shop's common word,
+    a particle and the place's word."""
+    from pipeline.parse.retailer import tidy_name
+
+    assert tidy_name(read) == name
+
+
+@pytest.mark.parametrize("read, name", [
     ("HYP'ER MARCHE PLUS", "HYPER MARCHE PLUS"),  # a speck between two letters read as an apostrophe
     ("L'ATELIER COIFFURE", "L'ATELIER COIFFURE"), ("STYL'HAIR", "STYL'HAIR"), ("QUICK'EAT", "QUICK'EAT"),
     ("O'TACOS DU CENTRE", "O'TACOS DU CENTRE"), ("LES CISEAUX D'OR", "LES CISEAUX D'OR"), ("MCDONALD'S", "MCDONALD'S"),

@@ -81,6 +81,7 @@ ATELIER COIFFURE COIFFEUR COIFFEUSE INSTITUT BOUTIQUE MAISON CAPILLAIRE CISEAUX 
 PHARMACIE PARAPHARMACIE BRICOLAGE DISCOUNT PRIMEUR CREPERIE PIZZERIA BOULANGERIE PATISSERIE
 BIJOUTERIE PARFUMERIE DROGUERIE QUINCAILLERIE LIBRAIRIE PAPETERIE ESTHETIQUE ONGLERIE
 FOURNIL FOURNEE BISTROT COMPTOIR AUBERGE BRASSERIE TRATTORIA RELAIS STATION GARAGE
+SUPERETTE SUPERMARCHE MARCHE BOUCHERIE CHARCUTERIE FROMAGERIE
 """.split())  # (FOURNIL, a bakehouse, is in neither dictionary)
 MIN_LOST_I = 5  # letters a word must keep to be given a lost I back
 NOISE_CONF = 0.4  # header lines read below this OCR confidence are logo noise
@@ -508,14 +509,27 @@ MIN_GLUED_WORD = 5  # letters the word after a glued particle or chain's word mu
 def space_restored(word: str, known: tuple[str, ...]) -> str | None:
     """`PROXICENTRE`, `LEFOURNIL`: a particle or a chain's word glued to a word (French, or
     a shop's common word) of five letters or more, the space lost in large print, when the
-    whole is no word nor a chain's (`LECLERC`, `BRICOMAX` stay whole: MAX is too short)."""
+    whole is no word nor a chain's (`LECLERC`, `BRICOMAX` stay whole: MAX is too short).
+    `SUPERETTEDUPORT`: a shop's common word, a particle and the place's word, every space lost."""
     if is_word(word, known) or word in CHAIN_WORDS:
         return None
     for head in GLUED_HEADS:
         rest = word[len(head):]
         if word.startswith(head) and len(rest) >= MIN_GLUED_WORD and (is_word(rest, ("fra",)) or rest in SHOP_WORDS):
             return f"{head} {rest}"
+    for trade in TRADE_HEADS:
+        for glued, particle in PLACE_PARTICLES:
+            place = word[len(trade) + len(glued):]
+            if (word.startswith(trade + glued) and len(place) >= MIN_PLACE_WORD
+                    and (is_word(place, ("fra",)) or place in STREET_VOCABULARY)):
+                return f"{trade} {particle} {place}"
     return None
+
+
+TRADE_HEADS = tuple(sorted(SHOP_WORDS, key=lambda w: (-len(w), w)))  # longest first
+# `DU PORT`, `DE LA GARE`, `DES HALLES` glued (the longer first: DES before DE)
+PLACE_PARTICLES = (("DELA", "DE LA"), ("DES", "DES"), ("AUX", "AUX"), ("DU", "DU"), ("DE", "DE"), ("AU", "AU"))
+MIN_PLACE_WORD = 4  # letters of the word after the particle (PORT, GARE)
 
 
 # `RUE OE PARIS`, `ZAC OU GRAND PRE`: a D read as an O in the particles of a street name
