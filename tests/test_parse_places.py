@@ -73,6 +73,16 @@ def test_a_postal_code_read_with_letters_is_found_by_its_city(printed, place):
     assert (r.postal_code, r.city) == place
 
 
+def test_an_amount_line_s_garbled_figures_are_no_postal_code():
+    """Held-out seed 107: a blurred photo whose place line was lost; `SUBTOTAL 19749` (197,49)
+    gave the shop the postal code 19749 in the city of SUBTOTAL."""
+    text = "STUDIO BOUCLES\n180 RUE DES ECOLES\nSOD ALE\nTAILLE BARBE 130\nSUBTOTAL 19749\nAMOUNT DUE 105,40 EUR"
+    retailer = parse_receipt(lines_from_text(text)).retailer
+    assert (retailer.postal_code, retailer.city) == (None, None)
+    placed = parse_receipt(lines_from_text(text.replace("SOD ALE", "59000 LILLE"))).retailer
+    assert (placed.postal_code, placed.city) == ("59000", "LILLE")
+
+
 def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     from pipeline.interpret import interpret
     from pipeline.second_opinion import digit_span, lines_to_recheck

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 
 from pipeline.parse import postcodes
 from pipeline.parse.dates import find_date_matches
+from pipeline.parse.labels import SUBTOTAL, TOTAL_LABELS
 from pipeline.parse.markers import CARD_SLIP_WORDS
 from pipeline.parse.text import ZERO_LOOKALIKES, TextLine, fold, one_letter_from, repair_words, zeros_misread_in
 from pipeline.parse.words import I_MISREADS, i_restored, is_word
@@ -269,6 +270,10 @@ def _corsica(code: str) -> str:
     return "20" + code[2:] if code[:2] in ("2A", "2B") else code
 
 
+# an amount's label: its figures, however garbled, are no postal code (`SUBTOTAL 19749`)
+AMOUNT_LABEL = re.compile("|".join([p for p, _ in TOTAL_LABELS] + [SUBTOTAL.pattern]))
+
+
 def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
     """The shop's postal code and city: header first, then anywhere (footers)."""
     order = list(range(min(span, len(lines)))) + list(range(span, len(lines)))
@@ -277,6 +282,8 @@ def find_place(lines: list[TextLine], span: int = HEADER_SPAN) -> Place | None:
         if PHONE.search(line.digits) and not re.search(r"\d{5}\s+[A-Z]{2}", line.digits):
             continue
         if "SIRE" in line.labels or "TVA" in line.labels or find_date_matches(line.digits):
+            continue
+        if AMOUNT_LABEL.search(line.labels):
             continue
         for m in POSTAL.finditer(line.digits):
             code = _corsica(m["code"])
