@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.parse import lines_from_text, parse_receipt
 from pipeline.parse.postcodes import fold, misread_of, table, variants_of
-from pipeline.parse.retailer import tidy_city, tidy_name
+from pipeline.parse.retailer import tidy_address, tidy_city, tidy_name
 
 
 @pytest.mark.parametrize("code, city, fixed", [
@@ -71,6 +71,26 @@ def test_receipt_postal_code_with_a_misread_zero_is_repaired_by_its_city():
 def test_a_postal_code_read_with_letters_is_found_by_its_city(printed, place):
     r = parse_receipt(lines_from_text(f"STUDIO BOUCLES\n120 BIS RUE PASTEUR\n{printed}\nTEL 03 45 19 31 05")).retailer
     assert (r.postal_code, r.city) == place
+
+
+@pytest.mark.parametrize("raw, address", [
+    ("112 AV. DE LALIBERATION", "112 AV. DE LA LIBERATION"),  # the new tickets' seeds 23 and 67
+    ("8 PLACE CHARLES DEGAULLE", "8 PLACE CHARLES DE GAULLE"), ("4 RUE DESECOLES", "4 RUE DES ECOLES"),
+    ("5 RUE LEBLANC", "5 RUE LEBLANC"), ("3 RUE DELACROIX", "3 RUE DELACROIX"),  # streets' own names
+    ("12 RUE DU GENERAL LECLERC", "12 RUE DU GENERAL LECLERC"),
+])
+def test_a_particle_glued_to_a_street_word_is_set_apart(raw, address):
+    assert tidy_address(raw) == address
+
+
+@pytest.mark.parametrize("raw, name", [
+    ("LE BISTROT OU MARCHE", "LE BISTROT DU MARCHE"),  # the D of DU read as an O (seed 43 of the new tickets)
+    ("PIZZERIA OE LA GARE", "PIZZERIA DE LA GARE"), ("TOUT OU RIEN", "TOUT OU RIEN"),  # only after a trade
+    ("LA NAISON DU BRICO", "LA MAISON DU BRICO"),  # one letter of a shop's word misread (seed 23)
+    ("ATELIEZ 21", "ATELIER 21"), ("LA MAISON DU BRICO", "LA MAISON DU BRICO"),
+])
+def test_a_trade_s_particle_and_word_read_with_a_letter_misread(raw, name):
+    assert tidy_name(raw) == name
 
 
 def test_an_amount_line_s_garbled_figures_are_no_postal_code():

@@ -463,7 +463,14 @@ def chain_restored(word: str) -> str | None:
         found |= once & SHOP_WORDS
         if not found and len(word) > MIN_LOST_I:
             found = {w[:k] + "I" + w[k:] for w in once for k in range(1, len(w))} & SHOP_WORDS
+    if not found and len(word) >= MIN_MISREAD_SHOP_WORD and (near := one_letter_from(word, SHOP_WORDS)):
+        found = {near}  # `LA NAISON DU BRICO`: one letter of a shop's common word misread
     return found.pop() if len(found) == 1 else None
+
+
+MIN_MISREAD_SHOP_WORD = 6  # letters a word must have to be taken for a shop's word one letter away
+# `LE BISTROT OU MARCHE`: after the trade, a particle whose D was read as an O
+TRADE_PARTICLE = re.compile(r"\b(?P<trade>[A-Z]{5,}) (?P<particle>OU|OE|OES|0U|0E|0ES) (?=[A-Z]{2,})")
 
 
 def tidy_name(name: str) -> str:
@@ -488,6 +495,8 @@ def tidy_name(name: str) -> str:
     name = re.sub(r"\b([A-Z]{4,})(\d{1,3})\b", r"\1 \2", name)  # `ATELER21`: a word glued to the number after it
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
     name = re.sub(r"\b[A-Z]{7,}\b", lambda m: space_restored(m.group(), known) or m.group(), name)
+    name = TRADE_PARTICLE.sub(lambda m: f"{m['trade']} {PARTICLES[m['particle']]} " if m["trade"] in SHOP_WORDS
+                              else m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", stray_apostrophe_dropped(name)).strip()
 
 
@@ -621,7 +630,25 @@ def tidy_address(address: str) -> str:
     if len(words) > 2 and words[0][:1].isdigit():
         words[1] = MISREAD_TYPES.get(words[1], words[1])
     words = [_street_word(stray_apostrophe_dropped(w)) for w in words]
+    words = [words[0]] + [particle_unglued(w) for w in words[1:]]
     return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
+
+
+STREET_HEADS = ("DES", "DU", "DE", "LA", "LE", "LES")
+MIN_STREET_REST = 5  # letters of the street word a glued particle may come before
+
+
+def particle_unglued(word: str) -> str:
+    """`DE LALIBERATION`, `DEGAULLE`: a particle glued to a street word of the vocabulary
+    (only those: `LEBLANC`, `DELACROIX` are streets' own names)."""
+    up = word.upper()
+    if not up.isalpha() or up in STREET_VOCABULARY:
+        return word
+    for head in sorted(STREET_HEADS, key=len, reverse=True):
+        rest = up[len(head):]
+        if up.startswith(head) and len(rest) >= MIN_STREET_REST and rest in STREET_VOCABULARY:
+            return f"{word[:len(head)]} {word[len(head):]}"
+    return word
 
 
 def tidy_city(city: str) -> str:
