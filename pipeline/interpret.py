@@ -16,13 +16,13 @@ from difflib import SequenceMatcher
 from itertools import accumulate
 
 from pipeline.parse import parse_receipt, postcodes
-from pipeline.parse.retailer import letters_dropped, luhn_ok
+from pipeline.parse.retailer import FRENCH_PARTICLES, letters_dropped, luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "73"
+PARSER_VERSION = "74"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -196,6 +196,8 @@ def name_mended(first: str, second: str) -> str | None:
             i += 1
     if letters > 1 and not all(is_word(b) for a, b in zip(first.split(), mended.split()) if a != b):
         return None  # more than one letter changed, unless into words (`WATSON CAPILLATRE`)
+    if any(a != b and a.upper() in FRENCH_PARTICLES for a, b in zip(first.split(), mended.split())):
+        return None  # `LE BISTROT DU MARCHE` read `DO` by PP-OCR: a particle is read right, or mended apart
     return mended if mended != first else None
 
 

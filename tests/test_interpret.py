@@ -168,6 +168,7 @@ def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_
     ("WATSON CAPILLAIRE", "MAISON CAPILLAIRE", "MAISON CAPILLAIRE"),  # two letters, into a word
     ("NOCTBELLE SALON", "NOCIBELLE SALUN", None),  # two letters, not all into words
     ("SUPERETTE OÙ PORT", "SUPERETTE DU PORT", "SUPERETTE DU PORT"),  # two side by side, into a word
+    ("LE BISTROT DU MARCHE", "LE BISTROT DO MARCHE", None),  # a particle read right is not unmade
 ])
 def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, mended):
     assert name_mended(first, second) == mended
