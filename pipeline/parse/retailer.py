@@ -469,8 +469,6 @@ def chain_restored(word: str) -> str | None:
 
 
 MIN_MISREAD_SHOP_WORD = 6  # letters a word must have to be taken for a shop's word one letter away
-# `LE BISTROT OU MARCHE`: after the trade, a particle whose D was read as an O
-TRADE_PARTICLE = re.compile(r"\b(?P<trade>[A-Z]{5,}) (?P<particle>OU|OE|OES|0U|0E|0ES) (?=[A-Z]{2,})")
 
 
 def tidy_name(name: str) -> str:
@@ -550,6 +548,8 @@ MIN_PLACE_WORD = 4  # letters of the word after the particle (PORT, GARE)
 
 # `RUE OE PARIS`, `ZAC OU GRAND PRE`: a D read as an O in the particles of a street name
 PARTICLES = {"OE": "DE", "0E": "DE", "OU": "DU", "0U": "DU", "OES": "DES", "0ES": "DES"}
+# `LE BISTROT OU MARCHE`: after the trade, the same particles misread
+TRADE_PARTICLE = re.compile(rf"\b(?P<trade>[A-Z]{{5,}}) (?P<particle>{'|'.join(PARTICLES)}) (?=[A-Z]{{2,}})")
 MISREAD_TYPES = {"8D": "BD"}  # the street type after the number, a letter read as a figure
 
 
@@ -634,7 +634,7 @@ def tidy_address(address: str) -> str:
     return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
 
 
-STREET_HEADS = ("DES", "DU", "DE", "LA", "LE", "LES")
+STREET_HEADS = ("DES", "LES", "DU", "DE", "LA", "LE")  # the longer first
 MIN_STREET_REST = 5  # letters of the street word a glued particle may come before
 
 
@@ -644,7 +644,7 @@ def particle_unglued(word: str) -> str:
     up = word.upper()
     if not up.isalpha() or up in STREET_VOCABULARY:
         return word
-    for head in sorted(STREET_HEADS, key=len, reverse=True):
+    for head in STREET_HEADS:
         rest = up[len(head):]
         if up.startswith(head) and len(rest) >= MIN_STREET_REST and rest in STREET_VOCABULARY:
             return f"{word[:len(head)]} {word[len(head):]}"
