@@ -102,6 +102,24 @@ def test_rapidocr_reads_a_total_crop():
     assert get_recognizer(SETTINGS) is recognizer
 
 
+def test_the_recogniser_runs_on_the_reading_threads_and_reads_alike_on_any_count():
+    """Workers read on one core; a receipt with the machine to itself re-reads on two."""
+    from dataclasses import replace
+
+    from pipeline.engines.rapid import _model
+
+    crops = [render(["TOTAL 24,50"], pad=4), render(["PAIN AU CHOCOLAT X3 ............ 4,20"], pad=4),
+             render(["75011 PARIS"], pad=4)]
+    results = {}
+    for threads in (1, 2):
+        recognizer = get_recognizer(replace(SETTINGS, threads=threads))
+        options = _model("rec", threads).session.session.get_session_options()
+        assert recognizer.threads == threads and options.intra_op_num_threads == threads
+        results[threads] = recognizer.recognize(crops)
+    assert results[1] == results[2]
+    assert [t for t, _ in results[1]][0] == "TOTAL 24,50"
+
+
 def test_crops_of_very_different_widths_are_recognised_apart_and_in_their_order():
     from pipeline.engines.rapid import batches
 

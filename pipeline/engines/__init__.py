@@ -28,7 +28,8 @@ def get_engine(settings: ReadingSettings) -> OcrEngine:
 
 @lru_cache(maxsize=1)
 def get_recognizer(settings: ReadingSettings | None = None) -> LineRecognizer:
-    """The PP-OCR line recogniser; its model loads on first use."""
+    """The PP-OCR line recogniser, on as many threads as one receipt's reading may use; its
+    model loads on first use."""
     from pipeline.engines.rapid import RapidOcrRecognizer
 
-    return RapidOcrRecognizer()
+    return RapidOcrRecognizer(settings.threads if settings is not None else 1)
