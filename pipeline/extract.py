@@ -11,11 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from concurrent.futures import wait
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from pipeline import beside
 from pipeline.decode import decode_pages
 from pipeline.errors import FileTooLargeError, IncompleteReceiptError, PermanentError
 from pipeline.fraud.editing import image_forensics
@@ -104,13 +102,9 @@ def extract_receipt(name: str, data: bytes, options: ExtractOptions,
     else:
         try:
             document = decode_pages(checked, options.intake)
-            # measured once, on the decoded pixels, kept with the reading; beside the page's preparation
-            forensics = beside.start(options.reading.threads, image_forensics, document)
-            try:
-                readings, legibility, metadata = read_document(document, options.reading, options.legibility)
-            finally:
-                wait([forensics])  # even after a refusal: the next receipt's decoder forks
-            metadata = {**metadata, **forensics.result()}
+            # the image forensics: measured once, on the decoded pixels, kept with the reading
+            readings, legibility, metadata = read_document(document, options.reading, options.legibility,
+                                                           alongside=lambda: image_forensics(document))
         except PermanentError as e:
             return ExtractResult(refused(name, sha256, e, elapsed()), None, False)
         if store is not None:

@@ -86,7 +86,7 @@ def test_e_ticket_text_layer_is_read_without_ocr(monkeypatch):
 
 
 def test_a_receipt_reads_the_same_on_one_thread_and_two(monkeypatch):
-    """Two threads read a page's halves side by side and measure the forensics beside it:
+    """Two threads measure the forensics beside the OCR and re-read lines on both cores:
     the stored reading and figures must not depend on the thread count."""
     from pipeline.settings import ReadingSettings
 
@@ -106,6 +106,50 @@ def test_a_receipt_reads_the_same_on_one_thread_and_two(monkeypatch):
     with pytest.raises(RuntimeError, match="forensics failed"):  # a programming error is not swallowed
         extract_receipt("f.jpg", data, ExtractOptions(reading=ReadingSettings(threads=2)))
     assert failed
+
+
+def test_the_forensics_are_measured_beside_the_ocr_once_the_page_is_prepared(monkeypatch):
+    """The page's preparation spreads OpenCV over both cores; Tesseract reads on one."""
+    import threading
+
+    import pipeline.read as read
+    from pipeline.decode import decode_pages
+    from pipeline.fraud.sketches import PHASH_KEY
+    from pipeline.intake import check_file
+    from pipeline.settings import ReadingSettings
+
+    events = []
+    real_prepare, real_read = read.prepare_page, read.read_prepared
+
+    def prepare(*args):
+        prepared = real_prepare(*args)
+        events.append("prepared")
+        return prepared
+
+    def ocr(*args):
+        events.append("ocr")
+        return real_read(*args)
+
+    def forensics():
+        events.append(("forensics", threading.current_thread()))
+        return {"forensics_ela": "0.5"}
+
+    monkeypatch.setattr(read, "prepare_page", prepare)
+    monkeypatch.setattr(read, "read_prepared", ocr)
+    options = ExtractOptions()
+    data = (RECEIPTS / "edited-total.jpg").read_bytes()
+    document = decode_pages(check_file("f.jpg", data, options.intake), options.intake)
+    found = {}
+    for threads in (2, 1):
+        events.clear()
+        _, _, found[threads] = read.read_document(document, ReadingSettings(threads=threads), options.legibility,
+                                                  alongside=forensics)
+        (where,) = [e[1] for e in events if isinstance(e, tuple)]
+        assert (where is threading.current_thread()) == (threads == 1)
+        assert events.index("prepared") < events.index(("forensics", where))
+        if threads == 1:  # in order: before the OCR
+            assert events.index(("forensics", where)) < events.index("ocr")
+    assert found[1] == found[2] and found[2]["forensics_ela"] == "0.5" and len(found[2][PHASH_KEY]) == 16
 
 
 def test_work_beside_runs_on_a_helper_thread_or_in_order_on_one():
