@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import wait
 from dataclasses import replace
 
 import cv2
 import numpy as np
 
+from pipeline import beside
 from pipeline.preprocess.clean import find_rules, flatten_illumination, open_slashed_zeros
 from pipeline.preprocess.deskew import estimate_skew, rotate
 from pipeline.preprocess.legibility import measure
@@ -164,8 +166,28 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
     else:
         scale = 1.0
     steps.append(f"char_height:{char_height:.1f}")
-    legibility = measure(grey, replace(glyphs, char_height=char_height), original_height)
+    # judged on the page as scaled, beside the cleaning below (which makes new images)
+    legibility = beside.start(settings.threads, measure, grey, replace(glyphs, char_height=char_height),
+                              original_height)
+    try:
+        clean, underlines, unerased = clean_page(receipt, grey, char_height, steps)
+    finally:
+        wait([legibility])  # even after a failure: a helper left running would hold its locks at the next fork
+    return PreparedPage(
+        index=page.index,
+        image=clean,
+        scale=scale * factor,
+        legibility=legibility.result(),
+        underlines=tuple(underlines),
+        steps=tuple(steps),
+        unerased=unerased,
+    )
 
+
+def clean_page(receipt: np.ndarray, grey: np.ndarray, char_height: float,
+               steps: list[str]) -> tuple[np.ndarray, list[tuple[int, int, int, int]], np.ndarray | None]:
+    """The scaled page for OCR: pen strokes, lighting, rules and slashed zeros dealt with;
+    the underlines found (x, y, w, h) and, when dark strokes were inpainted, the page before."""
     underlines: list[tuple[int, int, int, int]] = []
     coloured = np.zeros(grey.shape[:2], np.uint8)
     if char_height > 0:
@@ -200,12 +222,4 @@ def prepare_page(page: PageImage, settings: ReadingSettings) -> PreparedPage:
             unerased = also[0] if also else None
             underlines = [move_box(box, bands) for box in underlines]
             steps.append(f"shrink_large_rows:{len(bands)}")
-    return PreparedPage(
-        index=page.index,
-        image=clean,
-        scale=scale * factor,
-        legibility=legibility,
-        underlines=tuple(underlines),
-        steps=tuple(steps),
-        unerased=unerased,
-    )
+    return clean, underlines, unerased
