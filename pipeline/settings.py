@@ -59,8 +59,8 @@ class ReadingSettings:
     target_char_height: int = 26  # Tesseract reads best at ~20-30 px characters
     fallback_engine: bool = True  # re-read doubtful lines (total, postal code) with PP-OCR
     ocr_seconds: float = 60.0
-    # threads one receipt's reading may use (the image forensics measured beside the page's
-    # preparation); the reading is the same for any count
+    # threads one receipt's reading may use (the image forensics beside the OCR, the legibility
+    # figures beside the page's cleaning, PP-OCR's re-reads); the reading is the same for any count
     threads: int = 2
 
 
