@@ -72,8 +72,10 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #      re-read where they do not add up;
 #  41: on a plain light table with no trusted outline, the whole photo is read (cropped to
 #      its print) instead of a brightness mask that ran through the paper;
-#  42: a ticket number starting with 9 is read again (a padding zero read as 9))
-READER_VERSION = "42"
+#  42: a ticket number starting with 9 is read again (a padding zero read as 9);
+#  43: a long run with print just above or below it (blurred bold letters merged along their
+#      feet) is no rule: no longer whitened)
+READER_VERSION = "43"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

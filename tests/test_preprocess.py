@@ -308,6 +308,32 @@ def test_faint_letters_are_not_erased_as_a_dashed_rule():
     assert truth["retailer"]["siret"] in text.replace(" ", ""), text
 
 
+def test_the_merged_feet_of_bold_letters_are_no_rule():
+    """Blurred bold letters join along their feet into a run as long as a rule; whitening it
+    erased half of every letter above it. Rules, single or double, stand clear of print."""
+    from pipeline.preprocess.clean import find_rules
+
+    clean = np.full((200, 600), 255, np.uint8)
+    for x in range(50, 450, 16):
+        clean[20:46, x : x + 11] = 0  # the letters' bodies...
+    clean[42:46, 50:450] = 0  # ...joined along their feet
+    clean[100:102, 50:550] = 0  # a printed rule
+    clean[150:152, 50:550] = 0  # a `=====` rule's two bars
+    clean[158:160, 50:550] = 0
+    mask = find_rules(clean, 26.0)
+    assert mask[101, 300] and mask[151, 300] and mask[159, 300]
+    assert not mask[15:50].any()
+
+
+def test_a_blurred_shop_name_keeps_its_letters():
+    """Seed 113's first photo: the feet of `GRAND MARCHE` and `GRANDE` were taken for rules
+    and the letters' halves whitened (`CRAND MARCHE DU SUO`, `144 BIS name RUE`)."""
+    sample, page = generated_page(11300001, "photo")
+    text = ocr_text(page)
+    retailer = sample.truth["retailer"]
+    assert retailer["name"] in text and retailer["address"] in text, text
+
+
 @pytest.mark.parametrize("seed", [3033, 3035])
 def test_marked_zeros_are_read_as_zeros(seed):
     """DejaVu Sans Mono's dotted zero, bold, reads as 8 or 6 ("33000" as "33666")."""

@@ -18,6 +18,10 @@ MIN_MARKED_SHARE = 0.2  # of the two-holed digits judged (8s, Bs and marked zero
 DOT_SPAN = 0.6  # a zero's dot: at most this share of its hole's width and height...
 DOT_CENTRE = 0.25  # ...its centre this share of the hole's height from the hole's centre
 MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one line (printed ones 0.0-0.17)
+# Share of a long run's length inked just above or below it that makes it the edge of merged
+# letters, not a rule: letters' bodies 0.46-0.99 beside their merged feet in a blurred photo;
+# a rule's neighbours are blank but for a pen's stroke or the crossbars of `#####` (0.2-0.4)
+RULE_NEIGHBOURS = 0.45
 
 
 def page_background(image: np.ndarray, char_height: float) -> np.ndarray:
@@ -82,6 +86,14 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
         count, labels, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
         thin = stats[:, 4] / np.maximum(stats[:, 2], 1) < 0.45 * ch  # thinner than a letter is tall
         thin[0] = False
+        # A rule stands clear of the print. In a blurred photo, bold letters merge along their
+        # feet or tops into runs as long as a rule, with the letters' bodies beside them:
+        # whitening those erased the upper half of a shop name. (The other long runs and their
+        # rims, as the second bar of a `=====` rule, are not print here.)
+        runs = cv2.dilate(lines, np.ones((5, 1), np.uint8))
+        beside = cv2.bitwise_and(ink, cv2.bitwise_not(runs))
+        for k in np.flatnonzero(thin):
+            thin[k] = stands_clear(beside, stats[k, :4], ch)
         mask |= np.where(thin, 255, 0).astype(np.uint8)[labels]
     # rows made only of small flat marks: "-----", "=====", "*****", "....."
     count, labels, stats, cents = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -122,6 +134,17 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)  # and their anti-aliased rims
     return mask
 
+
+
+def stands_clear(ink: np.ndarray, box: np.ndarray, char_height: float) -> bool:
+    """Whether the rows a quarter of a character above and below a run (x, y, w, h) are
+    inked along less than RULE_NEIGHBOURS of its length."""
+    x, y, w, h = (int(v) for v in box)
+    gap = max(2, int(round(0.25 * char_height)))
+    for row in (y - gap, y + h - 1 + gap):
+        if 0 <= row < ink.shape[0] and np.count_nonzero(ink[row, x : x + w]) >= RULE_NEIGHBOURS * w:
+            return False
+    return True
 
 
 def rounded(glyph: np.ndarray, whole_cell: bool = False) -> bool:
