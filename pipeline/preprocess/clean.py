@@ -94,7 +94,7 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
         beside = cv2.bitwise_and(ink, cv2.bitwise_not(runs))
         for k in np.flatnonzero(thin):
             thin[k] = stands_clear(beside, stats[k, :4], ch)
-        mask |= np.where(thin, 255, 0).astype(np.uint8)[labels]
+        mask |= np.take(np.where(thin, 255, 0).astype(np.uint8), labels)
     # rows made only of small flat marks: "-----", "=====", "*****", "....."
     count, labels, stats, cents = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count > 1:
@@ -129,7 +129,7 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
                 continue  # pieces of faint letters, scattered over a line's height
             marks[np.asarray(row) + 1] = 255
         if marks.any():
-            mask |= marks[labels]
+            mask |= np.take(marks, labels)
     if mask.any():
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2)  # and their anti-aliased rims
     return mask

@@ -116,7 +116,7 @@ def keep_strokes(
             boxes.append((int(x), int(y + by), int(w), int(bh)))
         if found:
             keep[i] = 255
-    mask = keep[labels] & strokes if keep.any() else np.zeros_like(strokes)
+    mask = np.take(keep, labels) & strokes if keep.any() else np.zeros_like(strokes)
     if mask.any():  # the ink's anti-aliased rim goes too
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8), iterations=2 if ch > 15 else 1)
     return mask, sorted(boxes, key=lambda b: (b[1], b[0]))
