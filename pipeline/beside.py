@@ -3,7 +3,8 @@
 OpenCV, NumPy and Pillow's codecs release the GIL, so a second thread measures the image
 forensics and the page's perceptual hash while the first runs Tesseract, which reads on one
 core (the page's preparation, before it, spreads OpenCV over both, and beside it the
-forensics cost a photo ~35 ms more). The work is the same whatever the count:
+forensics cost a photo ~35 ms more), and the legibility figures while the first cleans the
+page. The work is the same whatever the count:
 with one thread it runs in order, in the caller's thread, and gives the same results.
 (Reading a page's two halves side by side was measured and dropped: Tesseract reads a
 band apart from its page differently, so the reading would depend on the cut.)

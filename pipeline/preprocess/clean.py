@@ -135,7 +135,6 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
     return mask
 
 
-
 def stands_clear(ink: np.ndarray, box: np.ndarray, char_height: float) -> bool:
     """Whether the rows a quarter of a character above and below a run (x, y, w, h) are
     inked along less than RULE_NEIGHBOURS of its length."""
