@@ -100,7 +100,6 @@ def read_document(document: DecodedDocument, settings: ReadingSettings, limits: 
     both (measured beside it, the forensics added ~35 ms to a photo; beside the OCR, ~2)."""
     readings: list[Reading] = []
     legibility: Legibility | None = None
-    metadata = dict(document.metadata)
     extra: Future[dict[str, str]] | None = None
     try:
         for page in document.pages:
@@ -124,7 +123,7 @@ def read_document(document: DecodedDocument, settings: ReadingSettings, limits: 
         if extra is not None:
             wait([extra])  # even after a refusal: the next receipt's decoder forks
     found = extra.result() if extra is not None else measured_beside(None, alongside)
-    return tuple(readings), legibility, {**metadata, **found}
+    return tuple(readings), legibility, {**document.metadata, **found}
 
 
 def measured_beside(image: np.ndarray | None, alongside: Callable[[], dict[str, str]] | None) -> dict[str, str]:

@@ -90,11 +90,12 @@ def find_rules(clean: np.ndarray, char_height: float) -> np.ndarray:
         # feet or tops into runs as long as a rule, with the letters' bodies beside them:
         # whitening those erased the upper half of a shop name. (The other long runs and their
         # rims, as the second bar of a `=====` rule, are not print here.)
-        runs = cv2.dilate(lines, np.ones((5, 1), np.uint8))
-        beside = cv2.bitwise_and(ink, cv2.bitwise_not(runs))
-        for k in np.flatnonzero(thin):
-            thin[k] = stands_clear(beside, stats[k, :4], ch)
-        mask |= np.take(np.where(thin, 255, 0).astype(np.uint8), labels)
+        if thin.any():
+            runs = cv2.dilate(lines, np.ones((5, 1), np.uint8))
+            beside = cv2.bitwise_and(ink, cv2.bitwise_not(runs))
+            for k in np.flatnonzero(thin):
+                thin[k] = stands_clear(beside, stats[k, :4], ch)
+            mask |= np.take(np.where(thin, 255, 0).astype(np.uint8), labels)
     # rows made only of small flat marks: "-----", "=====", "*****", "....."
     count, labels, stats, cents = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count > 1:
