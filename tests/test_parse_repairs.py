@@ -423,6 +423,34 @@ def test_several_unread_quantity_lines_are_settled_by_the_count_and_the_figures_
     assert [q for _, q in quantities(fields)] == ["6", "1", "2", "2.262", "2"]
 
 
+def test_a_quantity_line_one_misread_digit_away_from_the_price_gives_the_quantity():
+    """`CLEMENTINES 3,62` over `0,973 kg x 3,10 €/kg` (3,02), `K CHROMA ... 192,00` over `2 X 51,00`
+    (seed 113): the quantity line is the item's; the total says which amount was misread."""
+    weighed = parse(HEADER + "SAC CABAS 0,30\nCLEMENTINES 3,62\n0,973 kg x 3,10 €/kg\nRIZ BASMATI 1KG 3,50\n"
+                    "TOTAL A PAYER 6,82 EUR\nPAIEMENT CB 6,82" + FOOTER)
+    assert quantities(weighed)[1] == ("CLEMENTINES", "0.973")
+    assert items_of(weighed)[1] == ("CLEMENTINES", "3.02")
+    counted = parse(HEADER + "COUPE ENFANT 15,00\nK CHROMA ABSOLU SOIN ACIDE 210ML 192,00\n2 X 51,00\n"
+                    "NET A PAYER 117,00€\nSANS CONTACT 117,00" + FOOTER)
+    assert quantities(counted)[1] == ("K CHROMA ABSOLU SOIN ACIDE 210ML", "2")
+    assert items_of(counted)[1] == ("K CHROMA ABSOLU SOIN ACIDE 210ML", "102.00")
+    unrelated = parse(HEADER + "COUPE ENFANT 15,00\nSHAMPOING 29,00\n2 X 51,00\nTOTAL 44,00€" + FOOTER)
+    assert quantities(unrelated)[1] == ("SHAMPOING", "1")  # 29,00 is no misreading of 102,00
+
+
+def test_no_item_is_read_under_the_till_s_article_count():
+    """`NOMBRE D'ARTICLES 6` then the total with its label misread (`TOLEBTIG 212, 69`, seed 113):
+    no seventh item; a discount printed under the count still counts."""
+    fields = parse(HEADER + "FUSIO-DOSE BOOSTER 11,50 EUR\nSOIN PROFOND 16,00 EUR\nNOMBRE D'ARTICLES 2\n"
+                   "TOLEBTIG 27, 50\nESPECES 50,00\nRENDU MONNAIE 22,50" + FOOTER)
+    assert items_of(fields) == [("FUSIO-DOSE BOOSTER", "11.50"), ("SOIN PROFOND", "16.00")]
+    assert fields.total == Decimal("27.50")
+    discounted = parse(HEADER + "FUSIO DOSE K 14,00 EUR\nKERAST. CHRONOLOGISTE 59,99 EUR\n2 ARTICLE(S)\n"
+                       "BON DE REDUCTION -13,00\nTOTAL TTC 60,99 €\nCB 60,99" + FOOTER)
+    assert discounted.discounts == Decimal("-13.00")
+    assert len(discounted.items) == 2
+
+
 def test_an_article_count_that_leaves_no_single_answer_changes_nothing():
     ambiguous = parse(HEADER + "VIN 45,00\nSR ;58\nPATES 3,18\nSR 09\n5 ARTICLES\nTOTAL 48,18€" + FOOTER)
     assert [q for _, q in quantities(ambiguous)] == ["1", "1"]  # 2 and 3, or 3 and 2: no line says which

@@ -225,9 +225,18 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     products: dict[int, Decimal] = {}  # item index -> its printed quantity times unit price
     unsettled: list[tuple[int, int | None]] = []
     counted = False  # under the titles of a table with a quantity column
+    tallied = False  # under the till's count of the articles above: only discounts follow
     for line in lines[start:end]:
         if L.COLUMN_HEADER.match(line.labels):
             counted = bool(QTY_COLUMN.search(line.labels))
+            continue
+        if items and is_article_count(line):
+            tallied = True
+        if tallied:
+            # `NOMBRE D'ARTICLES 6` then a total whose label was misread (`TOLEBTIG 212,69`): no item
+            got = _price(line)
+            if got is not None and (got[0].value < 0 or L.DISCOUNT.search(line.labels)):
+                discounts -= abs(got[0].value)
             continue
         after_item, just_priced = just_priced, False
         qty = _qty_line(line)
@@ -257,6 +266,12 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 # `3 x 31,39` under 62,78: the count misread, the unit price dividing the item's
                 last = items[-1]
                 items[-1] = Item(last.name, count, last.price, last.underlined or line.underlined)
+            elif after_item and items[-1].quantity == ONE and u and one_digit_misread(items[-1].price, price):
+                # `CLEMENTINES 3,62` over `0,973 kg x 3,10 €/kg` (3,02): the quantity is the line's;
+                # which of the two amounts was misread, the total settles (`multiplied`)
+                last = items[-1]
+                items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
+                products[len(items) - 1] = price
             elif after_item and items[-1].quantity == ONE:
                 unsettled.append((len(items) - 1, _lead_count(line)))  # `5 X 2,5¢` under 15,54
             continue
@@ -341,10 +356,18 @@ MAX_UNSETTLED = 4
 MAX_SPLITS = 20_000  # sets of counts tried at most
 
 
+def _article_count_match(line: TextLine) -> re.Match | None:
+    return ARTICLE_COUNT.match(line.digits) or ARTICLE_COUNT.match(line.labels)
+
+
+def is_article_count(line: TextLine) -> bool:
+    """Whether the line is the till's count of articles (`9 ARTICLE(S)`, `NOMBRE D'ARTICLES 6`)."""
+    return _article_count_match(line) is not None
+
+
 def article_count(lines: list[TextLine]) -> int | None:
     """The number of articles the till printed (`17 ARTICLES`, `NB ARTICLES : 4`), if one line says so."""
-    found = {int(m.group(1) or m.group(2)) for line in lines
-             if (m := ARTICLE_COUNT.match(line.digits) or ARTICLE_COUNT.match(line.labels))}
+    found = {int(m.group(1) or m.group(2)) for line in lines if (m := _article_count_match(line))}
     return found.pop() if len(found) == 1 else None
 
 
@@ -481,6 +504,17 @@ def price_echo_cut(name: str, price: Decimal) -> str:
 
 # Digits Tesseract takes for one another on till fonts (`11,00` read `11,60`).
 DIGIT_CONFUSIONS = {"0": "689", "6": "085", "8": "063", "9": "0", "5": "6", "3": "8", "1": "7", "7": "1"}
+
+
+def one_digit_misread(read: Decimal, other: Decimal) -> bool:
+    """Whether `read` is `other` with one digit taken for another the till font confuses
+    (`192,00` for 102,00, `3,62` for 3,02)."""
+    a, b = f"{read:.2f}", f"{other:.2f}"
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(differ) == 1 and (differ[0][0] in DIGIT_CONFUSIONS.get(differ[0][1], "")
+                                 or differ[0][1] in DIGIT_CONFUSIONS.get(differ[0][0], ""))
 
 
 def reconcile_prices(items: tuple[Item, ...], target: Decimal) -> tuple[Item, ...] | None:
