@@ -825,6 +825,19 @@ def test_a_shop_trade_glued_to_its_place_by_a_particle(read, name):
 
 
 @pytest.mark.parametrize("read, name", [
+    ("GRAINDE BEAUTE COIFFURE", "GRAIN DE BEAUTE COIFFURE"),  # held-out seed 113
+    ("COIFFUREDES HALLES", "COIFFURE DES HALLES"),  # a shop's common word before it
+    ("GRAINDE", "GRAINDE"),  # nothing after the particle: no particle
+    ("HOLLANDE COIFFURE", "HOLLANDE COIFFURE"), ("CHEZ FERNANDE BEAUTE", "CHEZ FERNANDE BEAUTE"),  # no word before DE
+    ("LA GRANDE MAISON", "LA GRANDE MAISON"),  # a word whole
+])
+def test_a_space_lost_before_a_particle_in_large_print(read, name):
+    from pipeline.parse.retailer import tidy_name
+
+    assert tidy_name(read) == name
+
+
+@pytest.mark.parametrize("read, name", [
     ("HYP'ER MARCHE PLUS", "HYPER MARCHE PLUS"),  # a speck between two letters read as an apostrophe
     ("L'ATELIER COIFFURE", "L'ATELIER COIFFURE"), ("STYL'HAIR", "STYL'HAIR"), ("QUICK'EAT", "QUICK'EAT"),
     ("O'TACOS DU CENTRE", "O'TACOS DU CENTRE"), ("LES CISEAUX D'OR", "LES CISEAUX D'OR"), ("MCDONALD'S", "MCDONALD'S"),

@@ -492,7 +492,8 @@ def tidy_name(name: str) -> str:
     known = ("fra",) if FRENCH_PARTICLES & set(name.upper().split()) else ("fra", "eng")
     name = re.sub(r"\b([A-Z]{4,})(\d{1,3})\b", r"\1 \2", name)  # `ATELER21`: a word glued to the number after it
     name = re.sub(r"[^\W_]+", lambda m: i_restored(m.group(), known) or chain_restored(m.group()) or m.group(), name)
-    name = re.sub(r"\b[A-Z]{7,}\b", lambda m: space_restored(m.group(), known) or m.group(), name)
+    name = re.sub(r"\b[A-Z]{7,}\b", lambda m: space_restored(m.group(), known)
+                  or (particle_split(m.group(), known) if m.end() < len(name.rstrip()) else None) or m.group(), name)
     name = TRADE_PARTICLE.sub(lambda m: f"{m['trade']} {PARTICLES[m['particle']]} " if m["trade"] in SHOP_WORDS
                               else m.group(), name)
     return LOST_APOSTROPHE.sub(r"\1'", stray_apostrophe_dropped(name)).strip()
@@ -537,6 +538,24 @@ def space_restored(word: str, known: tuple[str, ...]) -> str | None:
             if (word.startswith(trade + glued) and len(place) >= MIN_PLACE_WORD
                     and (is_word(place, ("fra",)) or place in STREET_VOCABULARY)):
                 return f"{trade} {particle} {place}"
+    return None
+
+
+TAIL_PARTICLES = ("DES", "DU", "DE")  # the longer first
+MIN_HEAD_WORD = 4  # letters of the word a particle glued after may end
+
+
+def particle_split(word: str, known: tuple[str, ...]) -> str | None:
+    """`GRAINDE BEAUTE`: a word of the name glued to the particle after it (the space lost
+    before `DE` in large print), when the whole is no word and what comes before the particle
+    is a French word or a shop's common word. The caller checks another word follows."""
+    if is_word(word, known) or word in CHAIN_WORDS:
+        return None
+    for particle in TAIL_PARTICLES:
+        head = word[: -len(particle)]
+        if (word.endswith(particle) and len(head) >= MIN_HEAD_WORD
+                and (is_word(head, ("fra",)) or head in SHOP_WORDS)):
+            return f"{head} {particle}"
     return None
 
 
