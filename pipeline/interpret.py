@@ -22,7 +22,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields
 
-PARSER_VERSION = "76"
+PARSER_VERSION = "77"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -166,20 +166,24 @@ def name_mended(first: str, second: str) -> str | None:
     stay: a stray letter of the table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`,
     `L'ESPACE K`), and PP-OCR drops letters (`ARTEMIS COIFURE` mends `ARTENIS COIFFURE`).
     The second reading often drops spaces (`PROXICENTRE`), so letters are compared without
-    them and the first's spaces kept; any other difference (an apostrophe it lacks:
-    `LANBASSADE`) leaves the name as it was."""
+    them and the first's spaces kept. A word it shows between two of the first's, where
+    nothing else differs, is one Tesseract skipped (`CAFE SPORTS` by `CAFE DES SPORTS`). Any
+    other difference (an apostrophe it lacks: `LANBASSADE`) leaves the name as it was."""
     target = second.replace(" ", "").upper()
     bare = first.replace(" ", "")
     if bare.upper() == target:
         return None  # the same letters: nothing to mend
     spaces = {i - k for k, i in enumerate(j for j, ch in enumerate(first) if ch == " ")}  # before bare[i]
-    out: list[tuple[str, str]] = []  # (an apostrophe, or a letter)
-    letters = 0
+    out: list[tuple[str, str]] = []  # (an apostrophe or a whole word, or a letter)
+    letters = words = 0
     for op, i1, i2, j1, j2 in SequenceMatcher(None, bare.upper(), target, autojunk=False).get_opcodes():
         if op == "equal":
             out += [("", bare[i]) for i in range(i1, i2)]
         elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
             out.append(("'", ""))
+        elif op == "insert" and i1 in spaces and skipped_word(target[j1:j2]):
+            words += 1
+            out.append((target[j1:j2] if first.isupper() else target[j1:j2].lower(), ""))
         elif op == "delete" and bare[i1:i2].isalpha():
             out += [("", bare[i]) for i in range(i1, i2)]  # letters the second reading dropped stay
         elif op == "replace" and i2 - i1 == j2 - j1 and bare[i1:i2].isalpha() and target[j1:j2].isalpha():
@@ -189,16 +193,34 @@ def name_mended(first: str, second: str) -> str | None:
             return None
     mended, i = "", 0
     for mark, ch in out:
-        if mark:
+        if len(mark) > 1:
+            mended += " " + mark  # the word Tesseract skipped; the space after it is the first's
+        elif mark:
             mended += mark
         else:
             mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
             i += 1
+    if words and (words > 1 or letters or any(mark == "'" for mark, _ in out)):
+        return None  # a skipped word is put back only where nothing else differs
     if letters > 1 and not all(is_word(b) for a, b in zip(first.split(), mended.split()) if a != b):
         return None  # more than one letter changed, unless into words (`WATSON CAPILLATRE`)
     if any(a != b and a.upper() in FRENCH_PARTICLES for a, b in zip(first.split(), mended.split())):
         return None  # `LE BISTROT DU MARCHE` read `DO` by PP-OCR: a particle is read right, or mended apart
     return mended if mended != first else None
+
+
+def skipped_word(letters: str) -> bool:
+    """Whether letters a second reading shows between two words of the first are a word of
+    their own, one Tesseract skipped while reading its neighbours confidently (`CAFE SPORTS`
+    for CAFE DES SPORTS): a French particle or `ET`, or a French or English word of three letters
+    or more (Tesseract's word lists hold most pairs of letters)."""
+    return letters.isalpha() and (letters.upper() in FRENCH_PARTICLES | {"ET"} or (len(letters) >= 3 and is_word(letters)))
+
+
+def word_put_back(first: str, mended: str) -> bool:
+    """Whether `mended` is `first` with one word more between two of its words."""
+    a, b = first.split(), mended.split()
+    return len(b) == len(a) + 1 and any(b[:k] + b[k + 1 :] == a for k in range(1, len(a)))
 
 
 def spaces_dropped(first: str, second: str) -> bool:
@@ -337,10 +359,14 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
         fields = replace(fields, retailer=replace(fields.retailer, name=name))
         conf["retailer"] = second.confidence.get("retailer", 0.5)
     elif (base.retailer.name and second.retailer.name
-          and second.confidence.get("retailer", 0) >= max(CLEAR_NAME, conf.get("retailer", 0) + SURER)
+          and second.confidence.get("retailer", 0) >= CLEAR_NAME
           and (name := name_mended(base.retailer.name, second.retailer.name)
-                   or garbled_replaced(base.retailer.name, second.retailer.name)) is not None):
-        # the name's line is re-read whole when one of its words was read with doubt
+                   or garbled_replaced(base.retailer.name, second.retailer.name)) is not None
+          and (second.confidence.get("retailer", 0) >= conf.get("retailer", 0) + SURER
+               or word_put_back(base.retailer.name, name))):
+        # the name's line is re-read whole when one of its words was read with doubt, or when
+        # its words stand apart as if one between them went unread: a word put back needs no
+        # surer reading, Tesseract reads the words it does not skip confidently
         fields = replace(fields, retailer=replace(fields.retailer, name=name))
         conf["retailer"] = second.confidence["retailer"]
     siret = second.retailer.siret

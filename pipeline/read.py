@@ -74,8 +74,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #      its print) instead of a brightness mask that ran through the paper;
 #  42: a ticket number starting with 9 is read again (a padding zero read as 9);
 #  43: a long run with print just above or below it (blurred bold letters merged along their
-#      feet) is no rule: no longer whitened)
-READER_VERSION = "43"
+#      feet) is no rule: no longer whitened;
+#  44: a shop name's line whose words stand apart as if one went unread is read again)
+READER_VERSION = "44"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

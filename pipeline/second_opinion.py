@@ -48,6 +48,7 @@ MAX_ITEM_LINES = 16
 FOOTER_DIGITS = 5  # a footer line holding this many digits may be a garbled date and time
 MAX_FOOTER_LINES = 3
 DOUBTED_WORD = 90.0  # a shop name with a word read with less confidence is read again (0-100)
+SKIPPED_WORD_GAP = 2.5  # characters between two words of a name: one space is one character
 NAME_LINE_MATCH = 90  # rapidfuzz partial ratio of the parsed name to the line it was cut from
 
 
@@ -81,9 +82,9 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
 
     if fields.retailer.name is None or fields.confidence.get("retailer", 0) < 0.8:
         whole.update(range(min(NAME_LINES, len(lines))))
-    elif (at := name_line(lines[:header], fields.retailer.name)) is not None and any(
-            w.conf < DOUBTED_WORD for w in lines[at].words):
-        whole.add(at)  # `NOCTBELLE`, `STYL HAIR`: a letter or an apostrophe misread
+    elif (at := name_line(lines[:header], fields.retailer.name)) is not None and (
+            any(w.conf < DOUBTED_WORD for w in lines[at].words) or word_skipped(lines[at])):
+        whole.add(at)  # `NOCTBELLE`, `STYL HAIR`: a letter or an apostrophe misread; `CAFE SPORTS`
     # lines a participant underlined: the pen crossed their letters' feet (read whole, unerased)
     whole.update([i for i, line in enumerate(lines) if line.underlined][:MAX_ITEM_LINES])
     if fields.date is None:
@@ -112,6 +113,17 @@ def lines_to_recheck(lines: tuple[Line, ...], fields: ReceiptFields) -> list[tup
         item_lines = [i for i in range(header // 2, end) if PRICE_AT_END.search(folded[i])]
         figures.update(item_lines[:MAX_ITEM_LINES])
     return sorted({i: i not in whole for i in whole | figures}.items())
+
+
+def word_skipped(line: Line) -> bool:
+    """Whether two neighbouring words of the line stand so far apart that a word between them
+    went unread (`CAFE     SPORTS`: Tesseract dropped DES and read the rest confidently)."""
+    words = [w for w in line.words if any(c.isalnum() for c in w.text)]  # not a rule's `|` in the margin
+    for a, b in zip(words, words[1:]):
+        advance = (a.box[2] + b.box[2]) / (len(a.text) + len(b.text))  # a character's, with its spacing
+        if b.box[0] - (a.box[0] + a.box[2]) > SKIPPED_WORD_GAP * advance:
+            return True
+    return False
 
 
 def digits_of(text: str) -> str:

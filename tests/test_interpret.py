@@ -247,6 +247,34 @@ def test_a_name_read_with_a_doubtful_word_is_read_again_and_mended_by_a_clear_se
     assert interpret((primary, second("NOCIBELLE", 88.0))).retailer.name == "NOCTBELLE"  # no clearer
 
 
+def test_a_word_tesseract_skipped_in_a_confident_name_is_read_again_and_put_back():
+    """more_shops seed 31: `CAFE SPORTS` read at 96 %, DES skipped; its place left blank between
+    the two words read."""
+    cafe, sports = Word("CAFE", 95.2, (346, 19, 98, 42)), Word("SPORTS", 95.9, (547, 24, 134, 26))
+    skipped = Line(text="CAFE SPORTS", conf=95.6, box=(346, 19, 335, 42), words=(cafe, sports))
+    primary_lines = (skipped,) + TESSERACT[1:]
+    assert (0, False) in lines_to_recheck(primary_lines, parse_receipt(primary_lines))
+    spaced = (replace(skipped, words=(cafe, replace(sports, box=(466, 24, 134, 26)))),) + TESSERACT[1:]
+    assert (0, False) not in lines_to_recheck(spaced, parse_receipt(spaced))  # one space between them
+    margin = Word("|", 95.0, (900, 19, 4, 42))  # a rule's trace far off in the margin is no word
+    ruled = (replace(spaced[0], words=(*spaced[0].words, margin)),) + TESSERACT[1:]
+    assert (0, False) not in lines_to_recheck(ruled, parse_receipt(ruled))
+
+    primary = Reading("tesseract", "5", primary_lines, variant="psm6")
+
+    def second(text: str, conf: float = 90.5) -> Reading:
+        box = skipped.box
+        return Reading("rapidocr", "1", (Line(text=text, conf=conf, box=box, words=(Word(text, conf, box),)),),
+                       variant="lines")
+
+    assert interpret((primary, second("CAFE DES SPORTS"))).retailer.name == "CAFE DES SPORTS"
+    assert interpret((primary, second("CAFEDESSPORTS"))).retailer.name == "CAFE DES SPORTS"  # glued: the first's spaces
+    assert interpret((primary, second("CAFE DES SPORTS", 85.0))).retailer.name == "CAFE SPORTS"  # not clear enough
+    assert interpret((primary, second("CAFE QX SPORTS"))).retailer.name == "CAFE SPORTS"  # no word
+    assert interpret((primary, second("CAFE DES SPORT"))).retailer.name == "CAFE DES SPORTS"  # a letter it dropped stays
+    assert interpret((primary, second("CAFE DES SPOTRS"))).retailer.name == "CAFE SPORTS"  # and nothing else differs
+
+
 def test_two_amounts_glued_by_the_second_engine_are_split():
     item = line("KER.PREMIERE BAIN DECALC 1*29,80 29,80", 0)
     span = digit_span(item)
