@@ -75,8 +75,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  42: a ticket number starting with 9 is read again (a padding zero read as 9);
 #  43: a long run with print just above or below it (blurred bold letters merged along their
 #      feet) is no rule: no longer whitened;
-#  44: a shop name's line whose words stand apart as if one went unread is read again)
-READER_VERSION = "44"
+#  44: a shop name's line whose words stand apart as if one went unread is read again;
+#  45: an outline whose sides cut pieces of print as tall as letters is left for the whole photo)
+READER_VERSION = "45"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

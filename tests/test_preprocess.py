@@ -528,6 +528,41 @@ def test_an_outline_drawn_inside_the_paper_is_left_for_the_whole_photo():
     assert_reads(ocr_text(page), sample.truth)
 
 
+def test_an_outline_through_the_print_s_left_is_left_for_the_whole_photo():
+    """Seed 113's first photo: the paper's outline ran through the start of every line below
+    the header (`RE DOUX 2566`, the till line lost). The letters it cut, levelled afterwards,
+    were no longer on the crop's edge, and those halves were no letter-like glyphs."""
+    sample, page = generated_page(11300001, "photo")
+    assert any(s.startswith("outline_cuts_print:") for s in page.steps), page.steps
+    text = ocr_text(page)
+    assert all(item in text for item in ("JUS ORANGE 1L", "BEURRE DOUX", "GEL DOUCHE", "CAFE MOULU")), text
+    assert re.search(r"\d359 \d\d8 \d\d3679 12/\d5/2025", text), text  # the till line, whole (its zeros read 6)
+
+
+def printed_lines(width: int = 700, left: int = 30) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf", 26)
+    canvas = Image.new("L", (width, 20 * 40 + 40), 245)
+    draw = ImageDraw.Draw(canvas)
+    for k in range(20):
+        draw.text((left, 20 + 40 * k), f"BEURRE DOUX 250G {k:2d}     2,50", font=font, fill=20)
+    return np.asarray(canvas)
+
+
+def test_print_cut_by_a_crop_s_edges_is_counted_and_a_shaded_edge_is_not():
+    from pipeline.preprocess.page import MIN_CUT_PIECES, print_cut_by_edges
+
+    page = printed_lines()
+    assert print_cut_by_edges(page, 19.0) == 0  # a margin all round
+    assert print_cut_by_edges(page[:, 36:], 19.0) >= MIN_CUT_PIECES  # the first letter of every line cut
+    assert print_cut_by_edges(page[:, :462], 19.0) >= MIN_CUT_PIECES  # the prices cut on the right
+    shaded = page.copy()
+    shaded[:, :3] = 90  # the paper's shaded edge, in short runs along it
+    shaded[::17, :3] = 245
+    assert print_cut_by_edges(shaded, 19.0) == 0
+
+
 def test_a_receipt_on_granite_half_in_shadow_is_found_whole():
     """Print in the shadow left holes in the smooth-paper mask that split its header off;
     the lit half and the granite around it were taken for the paper, and the page was
