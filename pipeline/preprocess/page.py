@@ -38,7 +38,7 @@ MIN_CUT_LETTERS = 12  # letters cut by a warped outline's edges: it ran through 
 # ... or pieces of print as tall as a letter and a third as wide cut by its sides before levelling
 # (of the usual seeds' 1,560 photos only one reaches it, 14 cut on its left; ~1,200 warped show 0-3)
 MIN_CUT_PIECES = 8
-EDGE_BAND = 4  # character heights of the page along each edge searched for cut print
+EDGE_BAND = 4  # character heights of the page along each side searched for cut print
 
 
 def as_bgr(image: np.ndarray) -> np.ndarray:
