@@ -848,3 +848,109 @@ def test_an_apostrophe_inside_a_word_that_elides_nothing_is_dropped(read, name):
     assert tidy_name(read) == name
     assert tidy_address("ZI LES P'ORTES DU SUD") == "ZI LES PORTES DU SUD"
     assert tidy_address("3 AV DE LA PRESQU'ILE") == "3 AV DE LA PRESQU'ILE"
+
+
+def _table(body: str, foot: str = "TOTAL 99,99\n03-07-2024 17:12:58", titles: str = "PRODUIT QTE PRIX MONTANT"):
+    fields = parse_receipt(lines_from_text(f"HYPER MARCHE PLUS\n13008 MARSEILLE\n{titles}\n{body}\n{foot}"))
+    return [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items]
+
+
+@pytest.mark.parametrize("row, item", [
+    ("CHOCOLAT NOIR 70% 100G 32,60 780€", ("CHOCOLAT NOIR 70% 100G", 3, "7.80")),  # glued count, total's comma lost
+    ("JAMBON BLANC 4TR 1 2,80 280€", ("JAMBON BLANC 4TR", 1, "2.80")),
+    ("ESCABEAU ALU 5 MARCHES 1 96,30 96,3", ("ESCABEAU ALU 5 MARCHES", 1, "96.30")),  # cut by the photo's edge
+    ("SILICONE SANITAIRE 2 8,59 17,1:", ("SILICONE SANITAIRE", 2, "17.18")),
+    ("PERCEUSE VISSEUSE 18V 412150 486,00", ("PERCEUSE VISSEUSE 18V", 4, "486.00")),  # 4 121,50 glued, comma lost
+    ("EAU MINERALE 6X1,5L 22,99 5,80 €", ("EAU MINERALE 6X1,5L", 2, "5.80")),  # 2 2,90 glued, a 0 read 9
+])
+def test_table_rows_whose_figures_add_up_once_mended(row, item):
+    """more_shops photos of tables: the count times the unit price says what a garbled total,
+    or a count glued to its unit price, was; those whose figures never add up are not mended."""
+    assert _table(row) == [item]
+
+
+def test_table_rows_that_do_not_add_up_are_left_to_the_usual_reading():
+    from pipeline.parse.items import table_row
+    from pipeline.parse.text import clean_lines
+
+    for row in ("CHOCOLAT NOIR 2 2,60 780€", "ESCABEAU ALU 1 96,30 95,3", "PERCEUSE 18V 412150 470,00",
+                "SAC GRAVIER 35KG 2 6,80 13,60"):  # the last adds up as read: nothing to mend
+        assert table_row(clean_lines(lines_from_text(row))[0]) is None, row
+
+
+def test_a_count_and_a_total_one_digit_apart_let_the_paid_total_choose():
+    """`PERCEUSE VISSEUS 2 130,00 260,08`: 2 x 130,00 and the card's 260,00 agree: the 8 was a 0."""
+    assert _table("PERCEUSE VISSEUS 2 130,00 260,08 EUR", "TOTAL TTC 260,00 €\nPAIEMENT CB 260,00\n18/08/2026 16:11",
+                  "Article Qté Prix Total") == [("PERCEUSE VISSEUS", 2, "260.00")]
+
+
+@pytest.mark.parametrize("row, item", [
+    ("OEUFS PLEIN AIR X12 1:3:70 3,70", ("OEUFS PLEIN AIR X12", 1, "3.70")),  # `1 3,70` with colons
+    ("LAIT DEMI ECREME 1L 1 1:19 1;19", ("LAIT DEMI ECREME 1L", 1, "1.19")),
+    ("GANTS DE TRAVAIL T5559 5,59 EUR", ("GANTS DE TRAVAIL", 1, "5.59")),  # the count of one read as T
+    ("ROULEAU PEINTURE 180 1 1,80", ("ROULEAU PEINTURE 180", 1, "1.80")),  # a size, no separator: kept
+])
+def test_a_unit_price_echoing_the_line_total_is_cut_from_the_name(row, item):
+    assert _table(row, titles="ARTICLE QTE PRIX TOTAL") == [item]
+
+
+@pytest.mark.parametrize("titles, header", [
+    ("ARTICLE OTE: -Pavy TOTAL", True), ("Designation Qte P.U MONTANT", True),
+    ("ARTICLE XYZ -Pavy TOTAL", False), ("ARTICLE OTE 12 TOTAL", False), ("PRODUIT NOUVEAU TOTAL", False),
+])
+def test_column_titles_with_a_title_garbled(titles, header):
+    """`ARTICLE OTE: -Pavy TOTAL` (QTE and P.U.): still the titles (taken for a total label,
+    they ended the items above themselves), so long as one title between is read."""
+    from pipeline.parse.labels import column_header
+    from pipeline.parse.text import clean_lines
+
+    assert column_header(clean_lines(lines_from_text(titles))[0].labels) is header
+
+
+def test_garbled_titles_head_a_table_whose_items_are_read():
+    assert _table("CARRELAGE SOL 45X45 M2 2 25,09 50,18\nAMPOULE LED E27 X3 4 10,60 42,40",
+                  "NET A PAYER 92,58 EUR\nCARTE BLEUE 92,58\n24/06/2025 08:59:40", "ARTICLE OTE: -Pavy TOTAL") == [
+        ("CARRELAGE SOL 45X45 M2", 2, "50.18"), ("AMPOULE LED E27 X3", 4, "42.40")]
+
+
+@pytest.mark.parametrize("rows, count, want", [
+    ("CAFE MOULU 250G 4 3,69\nJAMBON BLANC 4TR 1 3,19", "NOMBRE D'ARTICLES 2", [1, 1]),  # a 1 read 4
+    ("CARRELAGE SOL 1 26,30\nGANTS DE TRAVAIL 1 7,60\nVIS BOIS 4X40 BTE200 18 98,00", "NOMBRE D'ARTICLES 12",
+     [1, 1, 10]),  # 10 read 18
+    ("CAFE MOULU 250G 2 4,00\nJAMBON BLANC 4TR 2 4,00", "NOMBRE D'ARTICLES 3", [2, 2]),  # either: neither
+    ("CAFE MOULU 250G 4 3,69\nJAMBON BLANC 4TR 1 3,19", "NOMBRE D'ARTICLES 3", [4, 1]),  # 3,69 / 2: no
+])
+def test_a_count_column_misread_is_mended_by_the_till_s_article_count(rows, count, want):
+    got = _table(rows, f"{count}\nTOTAL 99,99\n17/08/2026 15:50:51", "ARTICLE QTE TOTAL")
+    assert [q for _, q, _ in got] == want
+
+
+def test_counts_before_prices_whose_separator_was_lost_are_recovered_by_the_paid_total():
+    """`SHAMPOOING DOUX 250ML 2 598` under `PRODUIT QTE MONTANT`: read back when they make the
+    paid total, one of them with a misread digit the total settles (`1 120` for 7,20)."""
+    assert _table("SHAMPOOING DOUX 250ML 2 598 |\nCHOCOLAT NOIR 70% 100G 2 260 |\n4ARTICLES",
+                  "S/TOTAL 8,58\nMONTANT DU 8,58€\nESPECES 8,58\n03/07/2026 14H31", "PRODUIT QTE MONTANT") == [
+        ("SHAMPOOING DOUX 250ML", 2, "5.98"), ("CHOCOLAT NOIR 70% 100G", 2, "2.60")]
+    assert _table("SAC GRAVIER 35KG 1 4,70\nSILICONE SANITAIRE 1 120\nPLANCHE PIN 200X20 1 15,00",
+                  "NET A PAYER 26,90 EUR\nPAIEMENT SANS CONTACT 26,90\n28.06.26 15:14", "PRODUIT QTE MONTANT") == [
+        ("SAC GRAVIER 35KG", 1, "4.70"), ("SILICONE SANITAIRE", 1, "7.20"), ("PLANCHE PIN 200X20", 1, "15.00")]
+    # the digits shown are not the gap's: nothing invented
+    assert ("SILICONE SANITAIRE", 1, "7.20") not in _table(
+        "SAC GRAVIER 35KG 1 4,70\nSILICONE SANITAIRE 1 350\nPLANCHE PIN 200X20 1 15,00",
+        "NET A PAYER 26,90 EUR\nPAIEMENT SANS CONTACT 26,90\n28.06.26 15:14", "PRODUIT QTE MONTANT")
+
+
+def test_prices_read_as_whole_euros_get_their_cents_back_when_the_paid_total_says_so():
+    """A bakery's `1.30€` read `‘130€` (its point lost): 130 euros of bread, until the card's
+    7,20 shows the points were lost; a DIY tool at 130 euros, paid 130, keeps its price."""
+    def items(body, paid):
+        fields = parse_receipt(lines_from_text(f"BOULANGERIE DU CENTRE\n94300 VINCENNES\n{body}\n"
+                                               f"TOTAL A PAYER {paid}€\nCARTE BANCAIRE {paid}\n25/06/24 12:57"))
+        return [(i.name, i.quantity, f"{i.price:.2f}") for i in fields.items]
+
+    assert items("PAIN AU CHOCOLAT ‘130€\nPAIN DE CAMPAGNE ‘590€\n2x 2.95", "7.20") == [
+        ("PAIN AU CHOCOLAT", 1, "1.30"), ("PAIN DE CAMPAGNE", 2, "5.90")]
+    assert items("PAIN AU CHOCOLAT 1.30€\nPAIN DE CAMPAGNE ‘590€\n2x 2.95", "7.20") == [
+        ("PAIN AU CHOCOLAT", 1, "1.30"), ("PAIN DE CAMPAGNE", 2, "5.90")]
+    assert items("PERCEUSE 130€\nFORET 2.50€", "132.50") == [("PERCEUSE", 1, "130.00"), ("FORET", 1, "2.50")]
+

@@ -73,7 +73,7 @@ PU = re.compile(r"\bP\.?\s?U\.?\s*(?:TTC)?\s*:?\s*(?P<u>\d{1,5}[.,]\d{2})")
 # After the price: a VAT code, a currency, a star: `24,50 A`, `1,99 B 5.5%`, `3,20 €  1`.
 TRAILER = re.compile(r"^\s*(?:€|EUR|EU[A-Z]|[A-Z]UR)?\s*[*]?\s*(?:[A-F]|T?\d|[A-F]\d)?\s*[*]?\s*(?:\d{1,2}(?:[.,]\d{1,2})?\s?%)?\s*[*]?[\s_|—\-.]*$")
 NAME_JUNK = re.compile(r"^[\s*.:>\-#|_~]+|[\s*.:>\-#€|_~]+$")
-QTY_COLUMN = re.compile(r"\b(?:QTE|QTY|QUANTITE|QT)\b")
+QTY_COLUMN = re.compile(r"\b(?:[QO]TE|QTY|QUANTITE|QT)\b")  # `OTE`: its Q read as O
 MIN_NAME_LETTERS = 2
 MAX_GARBLED_QTY = 99  # units a misread quantity line may give
 MAX_TABLE_COUNT = 20  # a number ending a name in a table is its size rather than its count above this
@@ -94,6 +94,9 @@ class ItemsResult:
     # items followed by a quantity line that could not be read (`SR 3570`, `5 X 2,5¢`), each with
     # the count its line opens with (None if none): `items_counted` may settle them
     unsettled: tuple[tuple[int, int | None], ...] = ()
+    # items under a count column with no unit price beside their count (`CAFE MOULU 250G 4 3,69`):
+    # nothing on their line vouches for the count, the till's article count may (`counts_mended`)
+    bare_counts: tuple[int, ...] = ()
 
 
 def till_cents(value: Decimal) -> Decimal:
@@ -226,8 +229,9 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     unsettled: list[tuple[int, int | None]] = []
     counted = False  # under the titles of a table with a quantity column
     tallied = False  # under the till's count of the articles above: only discounts follow
+    bare_counts: list[int] = []
     for line in lines[start:end]:
-        if L.COLUMN_HEADER.match(line.labels):
+        if L.column_header(line.labels):
             counted = bool(QTY_COLUMN.search(line.labels))
             continue
         if items and is_article_count(line):
@@ -254,6 +258,10 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
             elif items and (items[-1].price == price or items[-1].price == till_cents(q * u)):
                 last = items[-1]
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
+            elif after_item and items[-1].price == price * 100:
+                # `PAIN DE CAMPAGNE 590€` over `2x 2.95`: the price's point lost, the product restores it
+                last = items[-1]
+                items[-1] = Item(last.name, q, price, last.underlined or line.underlined)
             elif items and items[-1].price >= 1000 and items[-1].price % 1000 == price:
                 # `ANTI-USURE 200 104,38` then `2 x 52,19`: the size was read as a thousands group
                 last = items[-1]
@@ -284,6 +292,14 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
                 last = items[-1]
                 items[-1] = Item(last.name, q, last.price, last.underlined or line.underlined)
                 continue
+        row = table_row(line) if counted and not L.DISCOUNT.search(line.labels) else None
+        if row is not None:
+            items.append(Item(row.name, row.quantity, row.price, line.underlined))
+            if row.product != row.price:
+                products[len(items) - 1] = row.product
+            confs.append(line.conf)
+            just_priced, pending, loose = True, None, None
+            continue
         got = _price(line)
         if after_item and items[-1].quantity == 1 and got is None and _garbled_count_line(line):
             unsettled.append((len(items) - 1, _lead_count(line)))  # `6:x 7;58`, `SR 3570`
@@ -311,6 +327,8 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
             continue
         items.append(item)
         just_priced = True
+        if counted and not others and item.quantity == item.quantity.to_integral_value():
+            bare_counts.append(len(items) - 1)
         times = QTY_TIMES_UNIT.search(line.digits[: price.start])
         if times and item.quantity == _q(times["q"]):
             products[len(items) - 1] = till_cents(item.quantity * _q(times["u"]))
@@ -326,7 +344,7 @@ def parse_items(lines: list[TextLine], start: int, end: int) -> ItemsResult:
     if any(items[k].price != v for k, v in products.items() if k < len(items)):
         multiplied = tuple(replace(it, price=products.get(k, it.price)) for k, it in enumerate(items))
     return ItemsResult(tuple(items), discounts, round(conf, 3), alternative, multiplied,
-                       tuple((k, c) for k, c in unsettled if k < len(items)))
+                       tuple((k, c) for k, c in unsettled if k < len(items)), tuple(bare_counts))
 
 
 def separator_lost_name(line: TextLine, price: Decimal) -> str | None:
@@ -399,6 +417,31 @@ def items_counted(items: tuple[Item, ...], unsettled: tuple[tuple[int, int | Non
     for q, (k, _) in zip(fits[0], unsettled):
         out[k] = replace(out[k], quantity=Decimal(q))
     return tuple(out)
+
+
+def counts_mended(items: tuple[Item, ...], bare: tuple[int, ...], count: int | None) -> tuple[Item, ...] | None:
+    """The items with one misread count under a count column mended by the till's article count
+    (`CAFE MOULU 250G 4 3,69` and `JAMBON BLANC 4TR 1 3,19` over `NOMBRE D'ARTICLES 2`; `18` for
+    10 over `NOMBRE D'ARTICLES 12`): the one count, among those no unit price vouches for, that
+    makes the articles add up, its price a whole number of cents per unit. None when no such
+    count, or more than one, would do (a weighed article counts once)."""
+    if not count or not bare:
+        return None
+    whole = [i.quantity == i.quantity.to_integral_value() for i in items]
+    counted = sum(int(i.quantity) if w else 1 for i, w in zip(items, whole))
+    if counted == count:
+        return None
+    fits = []
+    for k in bare:
+        if k >= len(items) or not whole[k]:
+            continue
+        q = count - (counted - int(items[k].quantity))
+        if 1 <= q <= MAX_GARBLED_QTY and (items[k].price / q) == (items[k].price / q).quantize(CENT):
+            fits.append((k, q))
+    if len(fits) != 1:
+        return None
+    k, q = fits[0]
+    return tuple(replace(item, quantity=Decimal(q)) if n == k else item for n, item in enumerate(items))
 
 
 def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], counted: bool = False) -> Item | None:
@@ -490,20 +533,113 @@ def _read_item(line: TextLine, price: AmountMatch, others: list[AmountMatch], co
     return Item(name=name, quantity=quantity, price=value, underlined=line.underlined)
 
 
+ECHO_COUNT_AS_LETTER = re.compile(r"[TLIl|!][\d.,:;]{3,}")  # `T5559`: `1 5,59`, its count read as a letter
+
+
 def price_echo_cut(name: str, price: Decimal) -> str:
     """`name` without a last word of figures that holds the price's own digits and more
-    (`BALAYAGE 110750` before 107,50: a `1 x 107,50` whose signs were lost). A number that is
-    part of the name does not hold its price (`ROULEAU PEINTURE 180`)."""
+    (`BALAYAGE 110750` before 107,50: a `1 x 107,50` whose signs were lost; `1:3:70` before
+    3,70; `T5559` before 5,59, the count of one read as a letter), or the price itself with
+    a separator and the count of one before it (`1 1:19` before 1,19: a table's count and unit
+    price). A number that is part of the name does not hold its price (`ROULEAU PEINTURE 180`)."""
     head, _, last = name.rpartition(" ")
-    digits = re.sub(r"[.,]", "", last)
+    token = last[1:] if ECHO_COUNT_AS_LETTER.fullmatch(last) else last
+    digits = re.sub(r"[.,:;]", "", token)
     cents = f"{price:.2f}".replace(".", "")
     if head and digits.isdigit() and len(digits) > len(cents) and cents in digits:
         return head.rstrip(" .,-")
+    if head and digits == cents and re.search(r"\d[.,:;]\d\d$", token):
+        return re.sub(r"\s1$", "", head).rstrip(" .,-")
     return name
 
 
 # Digits Tesseract takes for one another on till fonts (`11,00` read `11,60`).
 DIGIT_CONFUSIONS = {"0": "689", "6": "085", "8": "063", "9": "0", "5": "6", "3": "8", "1": "7", "7": "1"}
+
+
+# A table row's figures, read apart: a count, a unit price, the line's total
+ROW_COUNT = re.compile(r"\d{1,2}")
+ROW_AMOUNT = re.compile(r"\d{1,5}[.,]\d\d")
+ROW_TOTAL = re.compile(r"(?P<amount>\d{1,5}[.,]\d\d)|(?P<bare>\d{3,7})|(?P<cut>\d{1,5}[.,]\d?)")
+ROW_TAIL = re.compile(r"[^\d]*$")  # a currency, a VAT code or a speck after the total
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row under a table's titles whose figures only add up once one was mended."""
+
+    name: str
+    quantity: Decimal
+    price: Decimal  # the line's total as read, mended where it was cut or lost its separator
+    product: Decimal  # the count times the unit price
+
+
+def table_row(line: TextLine) -> TableRow | None:
+    """`NAME  COUNT  UNIT  TOTAL` under titles with a count column, whose figures add up only once
+    what the camera or the engine garbled is undone: the total's separator lost (`3 2,60 780€`),
+    its end cut by the photo's edge (`1 96,30 96,3`), one of its digits misread (`2 130,00
+    260,08`), the count glued to the unit price (`32,60 7,80`, `412150 486,00` for 4 x 121,50),
+    a unit price's digit misread beside a count glued to it (`22,99 5,80` for 2 x 2,90). The
+    product must come out to the cent (or one confusable digit from the total as read); rows
+    whose figures already add up are left to the usual reading."""
+    tokens = list(re.finditer(r"\S+", line.digits))
+    while tokens and not re.search(r"\d", tokens[-1].group()) and len(tokens[-1].group()) <= 3:
+        tokens.pop()  # `€`, `EUR`, a VAT code
+    if len(tokens) < 3:
+        return None
+    last = tokens[-1].group()
+    total = ROW_TOTAL.fullmatch(last[: len(last) - len(ROW_TAIL.search(last).group())])
+    if total is None:
+        return None
+    for quantity, unit, start, glued in _count_and_unit(tokens[:-1]):
+        product = till_cents(quantity * unit)
+        if product <= 0:
+            continue
+        shown = f"{product:.2f}"
+        if total["amount"]:
+            read = _q(total["amount"])
+            if read == product and not glued:
+                return None  # count, unit and total apart and adding up: the usual reading's
+            if read == product or one_digit_misread(read, product):
+                price = read  # a misread digit: which of the two it was, the receipt's total settles
+            elif glued and (read / quantity).quantize(CENT) * quantity == read \
+                    and one_digit_misread(unit, read / quantity):
+                price = product = read  # `22,99 5,80`: the unit price's digit misread beside its count
+            else:
+                continue
+        elif total["bare"]:
+            if total["bare"] != shown.replace(".", ""):
+                continue
+            price = product
+        else:
+            cut = total["cut"].replace(",", ".")
+            if not (len(cut) >= 3 and len(cut) < len(shown) and shown.startswith(cut)):
+                continue
+            price = product
+        name = _clean_name(line.raw[:start])
+        if _letters(name) < MIN_NAME_LETTERS:
+            return None
+        return TableRow(name, quantity, price, product)
+    return None
+
+
+def _count_and_unit(tokens: list[re.Match]) -> list[tuple[Decimal, Decimal, int, bool]]:
+    """The (count, unit price, where the figures start, whether the two were glued) a row's
+    tokens before its total may give: `2 12,25`, or the two glued (`212,25`; `21225`)."""
+    found = []
+    if len(tokens) >= 2 and ROW_COUNT.fullmatch(tokens[-2].group()) and ROW_AMOUNT.fullmatch(tokens[-1].group()):
+        if int(tokens[-2].group()):
+            found.append((Decimal(tokens[-2].group()), _q(tokens[-1].group()), tokens[-2].start(), False))
+    glued = tokens[-1].group()
+    for n in (1, 2):
+        count, rest = glued[:n], glued[n:]
+        if not count.isdigit() or count.startswith("0") or re.match(r"0\d", rest):
+            continue
+        if ROW_AMOUNT.fullmatch(rest):
+            found.append((Decimal(count), _q(rest), tokens[-1].start(), True))
+        elif rest.isdigit() and 3 <= len(rest) <= 6:
+            found.append((Decimal(count), Decimal(rest) / 100, tokens[-1].start(), True))
+    return found
 
 
 def one_digit_misread(read: Decimal, other: Decimal) -> bool:
@@ -547,6 +683,10 @@ DAMAGED_PRICES = (
 )
 
 
+COUNT_BEFORE_BARE_PRICE = re.compile(
+    r"(?<=[A-Za-z0-9%])\s(?P<q>\d{1,2})\s(?P<units>\d{1,4})(?P<cents>\d\d)\s*(?:€|EUR)?\s*[A-F]?[\s|]*$")
+
+
 def damaged_price(digits: str) -> re.Match | None:
     return next((m for rule in DAMAGED_PRICES if (m := rule.search(digits))), None)
 
@@ -570,7 +710,8 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
     if gap <= 0:
         return None
     first = next((i for i in range(start, end) if parse_items(lines, start, i + 1).items), None)
-    priced = next((i for i in range(start, end) if damaged_price(lines[i].digits) and not _is_info(lines[i])), end)
+    priced = next((i for i in range(start, end) if (damaged_price(lines[i].digits) or COUNT_BEFORE_BARE_PRICE.search(
+        lines[i].digits)) and not _is_info(lines[i])), end)
     if first is None:  # no item read at all: they start below the header's last phone, legal or date line
         first = max((i + 1 for i in range(start, priced) if _is_info(lines[i])), default=start)
     elif priced < first and not any(_is_info(lines[i]) for i in range(priced, first)):
@@ -580,6 +721,7 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
         first -= 1  # `GANTS DE TRAVAIL “409` above the first item read: its price, separator lost
     found: list[tuple[int, Item]] = []
     unpriced: list[tuple[int, str, Decimal]] = []
+    bare_found: list[int] = []
     for i in range(first, end):
         line = lines[i]
         if _price(line) is not None or _qty_line(line) is not None or _is_info(line) or L.DISCOUNT.search(line.labels):
@@ -589,6 +731,15 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
         m = damaged_price(line.digits)
         lead = LEADING_QTY_X.match(line.digits) or LEADING_QTY.match(line.digits)
         quantity = _q(lead["q"]) if lead and int(lead["q"]) else ONE
+        if m is None and (bare := COUNT_BEFORE_BARE_PRICE.search(line.digits)) and int(bare["q"]):
+            # `SHAMPOOING DOUX 250ML 2 598` under `PRODUIT QTE MONTANT`: the count, then the
+            # price with its separator lost (`1 120` for 7,20: a digit misread too, see below)
+            name = _clean_name(line.raw[: bare.start()])
+            if _letters(name) >= MIN_NAME_LETTERS:
+                price = Decimal(f"{int(bare['units'])}.{bare['cents']}")
+                found.append((i, Item(name, Decimal(bare["q"]), price, line.underlined)))
+                bare_found.append(len(found) - 1)
+            continue
         raw = line.raw[lead.end() if lead else 0 : m.start() if m else None]
         name = _clean_name(m and raw or re.sub(r"[\d\s,.:;'/]+(?:€|EUR|E)?\W*$", "", raw, flags=re.IGNORECASE))
         if _letters(name) < MIN_NAME_LETTERS:
@@ -608,12 +759,32 @@ def recover_items(lines: list[TextLine], start: int, end: int, items: tuple[Item
             name, quantity, shown = _clean_name(lines[i].raw[: times.start()]), _q(times["q"]), ""
         if shown == _shown_digits(f"{rest:.2f}") or not shown:
             found = sorted([*found, (i, Item(name, quantity, rest, lines[i].underlined))], key=lambda f: f[0])
+    short = gap - sum((it.price for _, it in found), Decimal(0))
+    if short and len(bare_found) == 1 and not unpriced:
+        i, item = found[bare_found[0]]
+        if item.price + short > 0 and one_digit_misread(item.price, item.price + short):
+            found[bare_found[0]] = (i, replace(item, price=item.price + short))
     if not found or sum(it.price for _, it in found) != gap:
         return None
     out = list(items)
     for i, item in reversed(found):  # each at its place: after the items of the lines above it
         out.insert(len(parse_items(lines, start, i).items), item)
     return tuple(out)
+
+
+def separators_restored(items: tuple[Item, ...], target: Decimal) -> tuple[Item, ...] | None:
+    """The items with prices read as whole euros given their cents back (`PAIN AU CHOCOLAT 130€`
+    and `PAIN DE CAMPAGNE 590€` under a paid 7,20: the points lost), when that alone makes them
+    add up to `target`: all such prices at once, or else the one that does."""
+    whole = [k for k, it in enumerate(items) if it.price >= 100 and it.price == it.price.to_integral_value()]
+    if not whole:
+        return None
+    for ks in [whole] + ([[k] for k in whole] if len(whole) > 1 else []):
+        mended = tuple(replace(it, price=(it.price / 100).quantize(CENT)) if k in ks else it
+                       for k, it in enumerate(items))
+        if sum((it.price for it in mended), Decimal(0)) == target:
+            return mended
+    return None
 
 
 def split_thousands(items: tuple[Item, ...], discounts: Decimal, vouched: set[Decimal]) -> tuple[Item, ...] | None:

@@ -40,6 +40,25 @@ _COLUMN = r"(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QT
 COLUMN_HEADER = re.compile(
     rf"^(?=.*\b(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION|QTE|QTY|QUANTITE)\b)"  # not `PRIX TOTAL`
     rf"\W*{_COLUMN}(?:[\s.,/|:-]*{_COLUMN})+\W*$")  # `ARTICLE QTE P.U, TOTAL`, `QTEP.U.`, `Articlo` (an E read as O)
+# ... or read with one or two of the titles between the first and the last garbled
+# (`ARTICLE OTE: -Pavy TOTAL`: QTE with its Q read as O, then P.U.), one of them still a title
+_LEAD_COLUMN = r"(?:ARTICL[EO]S?|DESIGNATIONS?|LIBELLES?|PRODUITS?|DESCRIPTION)"
+_MIDDLE_COLUMN = r"(?:[QO]TE|QTY|QUANTITE|QT|PRIX|P\.?\s?U\.?|UNIT(?:AIRE)?|MONTANT|TTC|TVA)"
+GARBLED_HEADER = re.compile(rf"^\W*{_LEAD_COLUMN}\s+(?P<middle>(?:\S+\s+){{1,3}})(?:PRIX|MONTANT|TOTAL|TTC|EUR)\W*$")
+
+
+def column_header(labels: str) -> bool:
+    """Whether the line is the items table's column titles (read well, or with a title garbled)."""
+    if COLUMN_HEADER.match(labels):
+        return True
+    m = GARBLED_HEADER.match(labels)
+    if m is None or re.search(r"\d", labels):
+        return False
+    middle = [re.sub(r"^\W+|\W+$", "", t) for t in m["middle"].split()]
+    known = [t for t in middle if re.fullmatch(_MIDDLE_COLUMN, t)]
+    return bool(known) and len(middle) - len(known) <= 2
+
+
 RULE_WORDS = 8  # a printed rule of stars or dashes read as letters: this many short tokens or more
 
 

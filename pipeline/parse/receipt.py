@@ -16,8 +16,8 @@ from decimal import Decimal
 from pipeline.parse import labels as L
 from pipeline.parse import totals as T
 from pipeline.parse.dates import pick_date, pick_time
-from pipeline.parse.items import (article_count, items_counted, parse_items, reconcile_prices, recover_items,
-                                   split_thousands)
+from pipeline.parse.items import (article_count, counts_mended, items_counted, parse_items, reconcile_prices,
+                                   recover_items, separators_restored, split_thousands)
 from pipeline.parse.markers import is_card_slip, is_duplicata
 from pipeline.parse.retailer import parse_retailer
 from pipeline.parse.text import TextLine, clean_lines
@@ -91,6 +91,10 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
     counted = items_counted(found_items.items, found_items.unsettled, article_count(lines))
     if counted is not None:  # `COCA 50CL 7,40` over `SR 3570`, and `3 ARTICLES`
         found_items = replace(found_items, items=counted)
+    else:
+        mended = counts_mended(found_items.items, found_items.bare_counts, article_count(lines))
+        if mended is not None:  # `CAFE MOULU 250G 4 3,69` over `NOMBRE D'ARTICLES 2`
+            found_items = replace(found_items, items=mended)
     if found_items.items:
         conf["items"] = found_items.conf
 
@@ -150,7 +154,8 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
             if target and found_items.multiplied and sum(i.price for i in found_items.multiplied) == target:
                 fixed = found_items.multiplied  # `2*5,00 10,66`: the product is what the total vouches for
             elif target:
-                fixed = recover_items(lines, 0, end, found_items.items, target)
+                fixed = separators_restored(found_items.items, target) or recover_items(
+                    lines, 0, end, found_items.items, target)
                 if fixed is None and found_items.items:
                     fixed = reconcile_prices(found_items.items, target)
             if fixed is not None:

@@ -75,7 +75,7 @@ def line_amount(lines: list[TextLine], i: int) -> tuple[Decimal, float] | None:
 
 def label_priority(line: TextLine) -> int:
     """Priority of the total label on a line, 0 when it is none (or a subtotal, VAT...)."""
-    if L.NOT_TOTAL.search(line.labels) or L.COLUMN_HEADER.match(line.labels) or L.rule_debris(line.labels):
+    if L.NOT_TOTAL.search(line.labels) or L.column_header(line.labels) or L.rule_debris(line.labels):
         return 0
     for rule, prio in TOTAL_RULES:
         if rule.search(line.labels):
