@@ -59,7 +59,9 @@ def render_table(c: dict) -> str:
         flag = " (underlined)" if item.get("underlined") else ""
         rows.append(f"   {'item':<12} {item['quantity']} x {item['name']}  {item['price']}{flag}")
     row("total", f"{c['total']} {c['currency'] or ''}".strip() if c["total"] else None, "total")
-    row("payment", c["payment"], "payment")
+    split = c.get("payments") or []
+    shares = ", ".join(f"{p['method']} {p['amount']}" for p in split) if len(split) > 1 else None
+    row("payment", shares or c["payment"], "payment")
     row("markers", ", ".join(c["markers"]))
     return "\n".join(rows)
 

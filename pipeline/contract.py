@@ -14,7 +14,7 @@ from pipeline.values import Extraction, Line, Reading, ReceiptFields, Word
 
 CONTRACT_KEYS = (
     "file", "ok", "error", "retailer", "date", "time", "ticket", "beneficiary", "items",
-    "subtotal", "vat", "total", "currency", "payment", "markers", "confidence",
+    "subtotal", "vat", "total", "currency", "payment", "markers", "confidence", "payments",
 )
 
 
@@ -44,6 +44,7 @@ def fields_to_contract(fields: ReceiptFields) -> dict[str, Any]:
         "total": money(fields.total),
         "currency": fields.currency,
         "payment": fields.payment,
+        "payments": [{"method": t.method, "amount": money(t.amount)} for t in fields.payments],
         "markers": list(fields.markers),
         "confidence": {k: round(v, 3) for k, v in sorted(fields.confidence.items())},
     }

@@ -20,9 +20,9 @@ from pipeline.parse.retailer import FRENCH_PARTICLES, letters_dropped, luhn_ok
 from pipeline.parse.text import LETTER_LOOKALIKES
 from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
-from pipeline.values import Line, Reading, ReceiptFields
+from pipeline.values import Line, Reading, ReceiptFields, Tender
 
-PARSER_VERSION = "78"
+PARSER_VERSION = "79"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -397,7 +397,9 @@ def prefer_second(base: ReceiptFields, second: ReceiptFields, zeros: int = 0,
         # never against items that add up to the second's while its own do not.
         if base.total is None or second.confidence.get("total", 0) >= base.confidence.get("total", 0) or (
                 second.items and sum(i.price for i in second.items) == second.total and not items_agree(base)):
-            fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal)
+            whole = (Tender(fields.payment, second.total),) if fields.payment else ()  # the shares of that total
+            fields = replace(fields, total=second.total, subtotal=second.subtotal or fields.subtotal,
+                             payments=second.payments if len(second.payments) > 1 else whole)
             conf["total"] = second.confidence.get("total", conf.get("total", 0.5))
     adding_up = lambda other: other is not None and any(  # noqa: E731
         items_agree(replace(other, total=fields.total, subtotal=sub)) for sub in (fields.subtotal, other.subtotal))

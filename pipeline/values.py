@@ -134,6 +134,14 @@ class VatLine:
 
 
 @dataclass(frozen=True)
+class Tender:
+    """What paid part of the total: a means of payment and its share (cash net of change)."""
+
+    method: str  # as `ReceiptFields.payment`
+    amount: Decimal | None  # None when the ticket does not say
+
+
+@dataclass(frozen=True)
 class ReceiptFields:
     """Everything the parser found; any field may be missing (None / empty)."""
 
@@ -149,6 +157,9 @@ class ReceiptFields:
     total: Decimal | None = None
     currency: str | None = None  # ISO 4217, "EUR"
     payment: str | None = None  # "card", "cash", "cheque", "meal_voucher", "contactless", "other"
+    # every means that paid, with its share: two or more when the total was split (a meal
+    # voucher and a card); the one `payment` for the whole total otherwise
+    payments: tuple[Tender, ...] = ()
     markers: tuple[str, ...] = ()  # "duplicata", "card_slip", "e_ticket"
     confidence: dict[str, float] = field(default_factory=dict)  # field name -> 0..1
 

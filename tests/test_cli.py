@@ -98,3 +98,16 @@ def test_readable_table_and_unknown_program(tmp_path):
     assert proc.returncode == 0 and "total" in proc.stdout and "date" in proc.stdout
     proc = receipts("extract", "--program", "nope", str(RECEIPTS / "salon-scan-fusio-dose.png"), data_dir=tmp_path)
     assert proc.returncode == 2 and "unknown program" in proc.stderr
+
+
+def test_the_readable_block_shows_a_split_payment_s_shares():
+    from cli.extract import render_table
+    from pipeline.contract import fields_to_contract
+    from pipeline.parse import lines_from_text, parse_receipt
+
+    fields = fields_to_contract(parse_receipt(lines_from_text(
+        "BOULANGERIE DU MARCHE\n75011 PARIS\nSANDWICH 12,50\nTOTAL 12,50\nTICKET RESTAURANT 9,00\nCB 3,50\n21/11/2026")))
+    block = render_table({"file": "split.jpg", "ok": True, "error": None, **fields})
+    assert "meal_voucher 9.00, card 3.50" in block
+    single = render_table({"file": "one.jpg", "ok": True, "error": None, **fields, "payments": fields["payments"][:1]})
+    assert "payment      meal_voucher" in single

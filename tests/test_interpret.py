@@ -652,3 +652,18 @@ def test_items_that_add_up_to_the_total_less_a_discount_take_the_second_engines_
     assert got.total == Decimal("174.10")
     crisp = tuple(replace(ln, text=ln.text.replace("18,76", "18,70").replace("-5,08", "-5,00")) for ln in first)
     assert 2 not in dict(lines_to_recheck(crisp, parse_receipt(crisp)))  # they add up less the discount: not read again
+
+
+def test_the_means_of_payment_follow_the_total_the_second_engine_read():
+    """Tesseract read 39,56 on the total and the card lines; PP-OCR read both 39,50: the card
+    paid the total taken, not the one left behind."""
+    from pipeline.values import Tender
+
+    lines = TESSERACT[:5] + (line("TOTAL TTC 39,56 EUR", 240), line("CB 39,56", 280), line("LE 21/11/2026 A 14H32", 320))
+    primary = Reading("tesseract", "5", lines, variant="psm6")
+    fixes = tuple(Line(text=t, conf=98.0, box=lines[i].box, words=(Word(t, 98.0, digit_span(lines[i])),))
+                  for i, t in ((5, "39,50"), (6, "39,50")))
+    alone = interpret((primary,))
+    both = interpret((primary, Reading("rapidocr", "1", fixes, variant="lines")))
+    assert alone.total == Decimal("39.56") and alone.payments == (Tender("card", Decimal("39.56")),)
+    assert both.total == Decimal("39.50") and both.payments == (Tender("card", Decimal("39.50")),)

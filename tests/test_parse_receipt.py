@@ -954,3 +954,25 @@ def test_prices_read_as_whole_euros_get_their_cents_back_when_the_paid_total_say
         ("PAIN AU CHOCOLAT", 1, "1.30"), ("PAIN DE CAMPAGNE", 2, "5.90")]
     assert items("PERCEUSE 130€\nFORET 2.50€", "132.50") == [("PERCEUSE", 1, "130.00"), ("FORET", 1, "2.50")]
 
+
+@pytest.mark.parametrize("lines, payment, payments", [
+    # a meal voucher and a card share the total: the voucher, the larger, is `payment`
+    ("TICKET RESTAURANT 9,00\nCB 3,50", "meal_voucher", [("meal_voucher", "9.00"), ("card", "3.50")]),
+    # cash with change, beside a card: the cash's share is net of the change
+    ("CB 10,00\nESPECES 5,00\nRENDU 2,50", "card", [("card", "10.00"), ("cash", "2.50")]),
+    ("ESPECES 20,00\nRENDU 7,50", "cash", [("cash", "12.50")]),
+    # the card terminal's slip restates the payment: counted once
+    ("CB SANS CONTACT 12,50\nCARTE BANCAIRE\nSANS CONTACT\nVISA\nMONTANT = 12,50 EUR\nDEBIT\nTICKET CLIENT",
+     "contactless", [("contactless", "12.50")]),
+    ("CB 12,50\nCARTE BANCAIRE\nCB 12,50\nTICKET CLIENT", "card", [("card", "12.50")]),
+    # shares that do not make the total (a misread): the one means, for the whole total
+    ("TICKET RESTAURANT 9,00\nCB 4,50", "meal_voucher", [("meal_voucher", "12.50")]),
+    ("", None, []),
+])
+def test_split_payments_are_listed_with_their_shares(lines, payment, payments):
+    from pipeline.contract import fields_to_contract
+
+    got = fields_to_contract(parse_receipt(lines_from_text(
+        f"BOULANGERIE DU MARCHE\n75011 PARIS\nSANDWICH 7,50\nBOISSON 5,00\nTOTAL 12,50\n{lines}\n21/11/2026 12:10")))
+    assert got["total"] == "12.50" and got["payment"] == payment
+    assert [(p["method"], p["amount"]) for p in got["payments"]] == payments

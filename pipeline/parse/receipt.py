@@ -192,6 +192,7 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         total=chosen[0] if chosen else None,
         currency=currency,
         payment=method[0] if method else None,
+        payments=T.tenders(payments, change, chosen[0] if chosen else None, method[0] if method else None),
         markers=tuple(markers),
         confidence=conf,
     )

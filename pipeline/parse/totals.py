@@ -14,7 +14,7 @@ from pipeline.parse import labels as L
 from pipeline.parse.amounts import AmountMatch, find_amounts
 from pipeline.parse.items import DIGIT_CONFUSIONS
 from pipeline.parse.text import TextLine, one_letter_from
-from pipeline.values import VatLine
+from pipeline.values import Tender, VatLine
 
 TOLERANCE = Decimal("0.01")
 VAT_TOLERANCE = Decimal("0.02")
@@ -159,6 +159,31 @@ def choose_method(payments: list[Payment]) -> tuple[str, float] | None:
         method = "contactless"
     conf = best.conf * (1.0 if with_amount else 0.85)
     return method, round(conf, 3)
+
+
+def tenders(payments: list[Payment], change: Decimal | None, total: Decimal | None,
+            method: str | None) -> tuple[Tender, ...]:
+    """What paid the total, means by means: `TICKET RESTAURANT 9,00` and `CB 3,50` under a
+    total of 12,50; `CB 10,00`, `ESPECES 5,00` and `RENDU 2,50` (the cash's share 2,50). A
+    means printed twice with the same amount (the card terminal's slip under the ticket, its
+    `SANS CONTACT` beside the ticket's `CB`) counts once. Only when the shares make the total;
+    otherwise `method` alone, for the whole total."""
+    shares: dict[tuple[str, Decimal], None] = {}
+    for p in payments:
+        if p.amount is not None:
+            shares[(p.method, p.amount)] = None
+    contactless = {amount for m, amount in shares if m == "contactless"}
+    paid = [(m, amount) for m, amount in shares if not (m == "card" and amount in contactless)]
+    if total is not None and len(paid) >= 2 and len({m for m, _ in paid}) == len(paid):
+        cash = [k for k, (m, _) in enumerate(paid) if m == "cash"]
+        given = change or Decimal(0)
+        if sum((a for _, a in paid), Decimal(0)) - given == total and (not given or len(cash) == 1):
+            if given:
+                k = cash[0]
+                paid[k] = ("cash", paid[k][1] - given)
+            if all(a > 0 for _, a in paid):
+                return tuple(Tender(m, a) for m, a in paid)
+    return (Tender(method, total),) if method else ()
 
 
 def paid_amounts(payments: list[Payment], change: Decimal | None) -> set[Decimal]:
