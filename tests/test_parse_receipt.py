@@ -961,6 +961,9 @@ def test_prices_read_as_whole_euros_get_their_cents_back_when_the_paid_total_say
     # cash with change, beside a card: the cash's share is net of the change
     ("CB 10,00\nESPECES 5,00\nRENDU 2,50", "card", [("card", "10.00"), ("cash", "2.50")]),
     ("ESPECES 20,00\nRENDU 7,50", "cash", [("cash", "12.50")]),
+    # two vouchers of the same value are two payments, not one printed twice
+    ("TITRE RESTAURANT 6,00\nTITRE RESTAURANT 6,00\nCB 0,50", "meal_voucher", [("meal_voucher", "12.00"),
+                                                                             ("card", "0.50")]),
     # the card terminal's slip restates the payment: counted once
     ("CB SANS CONTACT 12,50\nCARTE BANCAIRE\nSANS CONTACT\nVISA\nMONTANT = 12,50 EUR\nDEBIT\nTICKET CLIENT",
      "contactless", [("contactless", "12.50")]),

@@ -165,24 +165,31 @@ def tenders(payments: list[Payment], change: Decimal | None, total: Decimal | No
             method: str | None) -> tuple[Tender, ...]:
     """What paid the total, means by means: `TICKET RESTAURANT 9,00` and `CB 3,50` under a
     total of 12,50; `CB 10,00`, `ESPECES 5,00` and `RENDU 2,50` (the cash's share 2,50). A
-    means printed twice with the same amount (the card terminal's slip under the ticket, its
-    `SANS CONTACT` beside the ticket's `CB`) counts once. Only when the shares make the total;
-    otherwise `method` alone, for the whole total."""
-    shares: dict[tuple[str, Decimal], None] = {}
+    card payment printed again with the same amount (the card terminal's slip under the
+    ticket, its `SANS CONTACT` beside the ticket's `CB`) counts once; two vouchers of 9,00 are
+    18,00. Only when the shares make the total; otherwise `method` alone, for the whole total."""
+    shares: dict[str, Decimal] = {}  # in the order printed
+    cards: dict[Decimal, str] = {}  # card amounts seen, and as which means
     for p in payments:
-        if p.amount is not None:
-            shares[(p.method, p.amount)] = None
-    contactless = {amount for m, amount in shares if m == "contactless"}
-    paid = [(m, amount) for m, amount in shares if not (m == "card" and amount in contactless)]
-    if total is not None and len(paid) >= 2 and len({m for m, _ in paid}) == len(paid):
-        cash = [k for k, (m, _) in enumerate(paid) if m == "cash"]
-        given = change or Decimal(0)
-        if sum((a for _, a in paid), Decimal(0)) - given == total and (not given or len(cash) == 1):
-            if given:
-                k = cash[0]
-                paid[k] = ("cash", paid[k][1] - given)
-            if all(a > 0 for _, a in paid):
-                return tuple(Tender(m, a) for m, a in paid)
+        if p.amount is None:
+            continue
+        if p.method in ("card", "contactless") and p.amount in cards:
+            if p.method == "contactless" and cards[p.amount] == "card":  # the same payment, without contact
+                shares["card"] -= p.amount
+                if not shares["card"]:
+                    del shares["card"]
+                shares["contactless"] = shares.get("contactless", Decimal(0)) + p.amount
+                cards[p.amount] = "contactless"
+            continue
+        if p.method in ("card", "contactless"):
+            cards[p.amount] = p.method
+        shares[p.method] = shares.get(p.method, Decimal(0)) + p.amount
+    given = change or Decimal(0)
+    if total is not None and len(shares) >= 2 and sum(shares.values(), Decimal(0)) - given == total and (
+            not given or shares.get("cash", Decimal(0)) > given):
+        if given:
+            shares["cash"] -= given
+        return tuple(Tender(m, a) for m, a in shares.items())
     return (Tender(method, total),) if method else ()
 
 
