@@ -186,3 +186,14 @@ def test_the_hour_s_zero_is_restored_by_the_card_slip_s_time(till, slip, expecte
             f"CARTE BANCAIRE\nLE 31/08/25 A {slip}\nMONTANT 27,00 EUR")
     time = parse_receipt(lines_from_text(text)).time
     assert time == expected if expected else time in (till, slip[:5])  # as printed on one line or the other
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0009 003 062189 27/1 1/2024 14:49:10", [date(2024, 11, 27)]),  # held-out more_shops seed 71
+    ("12/1 0/24", [date(2024, 10, 12)]),
+    ("2/1 5/2024", []),  # no month 15
+])
+def test_a_month_whose_two_digits_were_read_apart(text, expected):
+    """A monospace 1 is narrow and stands far from its neighbour: `27/1 1/2024` lost the receipt
+    its date (refused as incomplete)."""
+    assert find_dates(text) == expected

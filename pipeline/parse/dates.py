@@ -37,6 +37,8 @@ NUMERIC_DMY = re.compile(
     rf"(?<![\d.,])(?P<d>\d{{1,2}}){_SEP}(?P<m>\d{{1,2}}){_SEP}(?P<y>\d{{4}}(?=\d{{1,2}}[:H]\d{{2}})|(?:\d{{4}}|\d{{2}})(?!\d))"
     r"(?!,\d)"
 )  # `06/07/202514:53`: a time glued to the year
+# `27/1 1/2024`: a month of two ones read apart (a monospace 1 is narrow, its neighbour far)
+SPLIT_MONTH_DMY = re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?/\s?(?P<m>1\s[0-2])\s?/\s?(?P<y>\d{4}|\d{2})(?!\d)")
 PHONE = re.compile(r"(?<!\d)0[1-9]([\s.\-]?)\d{2}(?:\1\d{2}){3}(?!\d)")
 # A purchase date is recent: later years are misreads (`2064`), kept only when alone.
 PLAUSIBLE_YEARS_AHEAD = 1
@@ -120,6 +122,9 @@ def find_date_matches(s: str) -> list[DateMatch]:
             value, kind = _make(m["m"], m["d"], m["y"]), "mdy"
         if value:
             found.append(DateMatch(value, m.start(), m.end(), kind))
+    for m in SPLIT_MONTH_DMY.finditer(s):
+        if not overlaps(m.start(), m.end()) and (value := _make(m["d"], m["m"].replace(" ", ""), m["y"])):
+            found.append(DateMatch(value, m.start(), m.end(), "dmy"))
     s = MONTH_WORD.sub(_month_spelled, s)  # `12 JUILLOT 2024`: one letter of the month misread
     s = DAY_LETTERS.sub(lambda m: m.group().translate(DAY_DIGITS), s)  # `OL JUL 2024`: the 1st
     for pattern in (NAMED_MONTH, MONTH_FIRST, COMPACT_AFTER_LABEL):
