@@ -421,11 +421,12 @@ def items_counted(items: tuple[Item, ...], unsettled: tuple[tuple[int, int | Non
 
 def counts_mended(items: tuple[Item, ...], bare: tuple[int, ...], count: int | None) -> tuple[Item, ...] | None:
     """The items with one misread count under a count column mended by the till's article count
-    (`CAFE MOULU 250G 4 3,69` and `JAMBON BLANC 4TR 1 3,19` over `NOMBRE D'ARTICLES 2`; `18` for
-    10 over `NOMBRE D'ARTICLES 12`): the one count, among those no unit price vouches for, that
-    makes the articles add up, its price a whole number of cents per unit. None when no such
-    count, or more than one, would do (a weighed article counts once)."""
-    if not count or not bare:
+    (`VIS BOIS 4X40 BTE200 18 98,00` under two articles of one, over `NOMBRE D'ARTICLES 12`: 10
+    read 18): the one count, among those no unit price vouches for, that makes the articles add
+    up, its price a whole number of cents per unit. None when no such count, or more than one,
+    would do (a weighed article counts once), and when the count is the number of lines: a till
+    that counts its lines would print that whatever the counts."""
+    if not count or not bare or count == len(items):
         return None
     whole = [i.quantity == i.quantity.to_integral_value() for i in items]
     counted = sum(int(i.quantity) if w else 1 for i, w in zip(items, whole))

@@ -93,7 +93,7 @@ def parse_lines(lines: list[TextLine]) -> ReceiptFields:
         found_items = replace(found_items, items=counted)
     else:
         mended = counts_mended(found_items.items, found_items.bare_counts, article_count(lines))
-        if mended is not None:  # `CAFE MOULU 250G 4 3,69` over `NOMBRE D'ARTICLES 2`
+        if mended is not None:  # `VIS BOIS 4X40 BTE200 18 98,00` over `NOMBRE D'ARTICLES 12` (10 read 18)
             found_items = replace(found_items, items=mended)
     if found_items.items:
         conf["items"] = found_items.conf
