@@ -562,7 +562,6 @@ DIGIT_CONFUSIONS = {"0": "689", "6": "085", "8": "063", "9": "0", "5": "6", "3":
 ROW_COUNT = re.compile(r"\d{1,2}")
 ROW_AMOUNT = re.compile(r"\d{1,5}[.,]\d\d")
 ROW_TOTAL = re.compile(r"(?P<amount>\d{1,5}[.,]\d\d)|(?P<bare>\d{3,7})|(?P<cut>\d{1,5}[.,]\d?)")
-ROW_TAIL = re.compile(r"[^\d]*$")  # a currency, a VAT code or a speck after the total
 
 
 @dataclass(frozen=True)
@@ -589,7 +588,7 @@ def table_row(line: TextLine) -> TableRow | None:
     if len(tokens) < 3:
         return None
     last = tokens[-1].group()
-    total = ROW_TOTAL.fullmatch(last[: len(last) - len(ROW_TAIL.search(last).group())])
+    total = ROW_TOTAL.fullmatch(re.sub(r"\D+$", "", last))  # less a currency, VAT code or speck after it
     if total is None:
         return None
     for quantity, unit, start, glued in _count_and_unit(tokens[:-1]):
