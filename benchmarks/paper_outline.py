@@ -1,9 +1,10 @@
 """Where `find_paper` puts the paper, against where the generator laid it, photo by photo.
 
     .venv/bin/python -m benchmarks.paper_outline --seed 61 --count 120 [--save out.jsonl]
+    .venv/bin/python -m benchmarks.paper_outline --seed 71 --mix more_shops:1
 
-For each generated photo (the photo mix of `benchmarks.extraction`, same receipts for the
-same seed), the generator's paper corners are taken from its own homography, and the
+For each generated photo (the photo mix of `benchmarks.extraction`, or `--mix`; same receipts
+for the same seed and mix), the generator's paper corners are taken from its own homography, and the
 region `find_paper` returns (an outline, or an upright box) is compared with them: IoU, and
 the share of the laid paper it covers. A box around a tilted paper has a low IoU by
 construction (its mask and the later search for print outside it do the rest); a cover under
@@ -62,9 +63,12 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=61)
     ap.add_argument("--count", type=int, default=120)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--mix", default=",".join(f"{k}:{v:g}" for k, v in PHOTO_MIX.items()),
+                    help="photographed scenarios and weights, as in benchmarks.extraction")
     ap.add_argument("--save", help="write one JSON line per photo to this file")
     args = ap.parse_args(argv)
-    work = plan(args.count, args.seed, PHOTO_MIX)
+    mix = {name: float(weight) for name, weight in (part.split(":") for part in args.mix.split(","))}
+    work = plan(args.count, args.seed, mix)
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(measure, work, chunksize=4))
     if args.save:

@@ -46,6 +46,13 @@ WEAK_TEXTURE_SIDE = 0.3  # on a textured surface, an outline with less of its si
 SPILL_SHARE = 0.85  # ... and less than this share of it inside an outline whose sides are, spills over the surface
 NESTED_SHARE = 0.8  # on a plain surface, an outline around another covering this share of it ...
 STRONGER_STEP = (4.0, 20.0)  # ... whose sides step this many times more, and at least this much, is a board
+# On a textured surface, an outline with a side beyond which the paper goes on (as white as just
+# inside it, and blank or busier than the surface's speckle) along this share of its length, at
+# both distances, runs across the paper: along a printed rule or a bold total, the header cut off
+PAPER_BEYOND = 0.5
+BEYOND_OFFSETS = (8.0, 14.0)  # work pixels beyond a side where the paper is looked for
+BEYOND_WHITENESS = 20  # whiteness levels under the side's inside that still pass for the same paper
+BUSY_PRINT = 1.8  # texture over the surface's: print, busier than the surface (as `smooth_mask` takes it)
 
 
 @dataclass(frozen=True)
@@ -287,6 +294,29 @@ def weakest_side_step(grey: np.ndarray, corners: np.ndarray, offsets: tuple[floa
     return min(steps) if steps else 0.0
 
 
+def paper_beyond(whiteness: np.ndarray, texture: np.ndarray, corners: np.ndarray, surface: float) -> float:
+    """The largest, over the sides inside the photo, of the share of a side's length beyond
+    which the paper goes on at every distance of BEYOND_OFFSETS: as white as just inside the
+    side, and free of the surface's speckle (blank paper, or print busier than the speckle).
+
+    A side along the paper's border has the surface beyond it: darker, or speckled. A side
+    along a printed rule or a bold line has more paper beyond, with print on it."""
+    best = 0.0
+    per_offset = [zip(across_sides(whiteness, corners, 4.0, d), across_sides(texture, corners, 4.0, d))
+                  for d in BEYOND_OFFSETS]
+    for side in zip(*per_offset):
+        shares = []
+        for white, busy in side:
+            if white is None or busy is None:
+                break
+            paper = white[1] >= float(np.median(white[0])) - BEYOND_WHITENESS
+            plain = (busy[1] < SPECKLE_LEVEL * surface) | (busy[1] > BUSY_PRINT * surface)
+            shares.append(float((paper & plain).mean()))
+        else:
+            best = max(best, min(shares))
+    return best
+
+
 def texture_side_share(texture: np.ndarray, corners: np.ndarray, surface: float,
                        offsets: tuple[float, float] = TEXTURE_SIDE_OFFSETS) -> float:
     """The smallest, over the sides inside the photo, of the share of a side's length with
@@ -352,6 +382,9 @@ def find_paper(bgr: np.ndarray) -> Paper:
                 # blank paper inside every side, speckle outside; or, in a shadow that hides the
                 # speckle's end, every side stepping from lit paper to the darker surface
                 support = MIN_EDGE_SUPPORT
+            if support >= MIN_EDGE_SUPPORT and surface >= TEXTURED_SURFACE and (
+                    paper_beyond(whiteness, texture, corners, surface) >= PAPER_BEYOND):
+                support = 0.0  # a rectangle drawn by the print inside the paper
             if support >= MIN_EDGE_SUPPORT:
                 outlines.append(Outline(support, area, side, step, corners,
                                         Paper(how, corners=(corners / f).astype(np.float32))))
@@ -432,6 +465,12 @@ def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool
             # read on both sides: only one spilling well beyond the other is outshone
             if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
                     and covered_share(outline.corners, other.corners) < SPILL_SHARE):
+                return True
+            # ... and one lying inside another whose every side is where the speckle ends was
+            # drawn by the print (a printed rule, a bold total across the paper)
+            if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
+                    and covered_share(outline.corners, other.corners) >= NESTED_SHARE
+                    and covered_share(other.corners, outline.corners) < NESTED_SHARE):
                 return True
             # a shadow across the speckle leaves neither outline its evidence: one lying inside
             # another whose every side steps far more has a side across the paper (a bold name)
