@@ -78,8 +78,10 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  44: a shop name's line whose words stand apart as if one went unread is read again;
 #  45: an outline whose sides cut pieces of print as tall as letters is left for the whole photo;
 #  46: on a textured surface, an outline with more paper beyond a side, or lying inside one
-#      whose sides are where the speckle ends, is no paper)
-READER_VERSION = "46"
+#      whose sides are where the speckle ends, is no paper;
+#  47: zones of faded print (letters in rows too light for Tesseract's threshold) stretched by
+#      their own ink level)
+READER_VERSION = "47"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

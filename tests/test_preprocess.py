@@ -505,16 +505,23 @@ def test_a_shop_name_tesseract_skips_is_read_by_the_second_engine():
     assert fuzz.ratio(name, sample.truth["retailer"]["name"]) >= 85, name
 
 
-def test_a_faint_footer_tesseract_skips_gives_the_date_through_the_second_engine():
-    """Date and time printed faint under a ruled line: Tesseract's lines end above them, and
-    without a date the receipt was refused as incomplete."""
+@pytest.mark.parametrize("stretched", [False, True])
+def test_a_faint_footer_tesseract_skips_gives_the_date_through_the_second_engine(stretched, monkeypatch):
+    """Date and time printed faint under a ruled line: Tesseract's lines ended above them, and
+    without a date the receipt was refused as incomplete. The second engine reads the footer
+    Tesseract skips; since reader 46 the faded print is stretched first and Tesseract reads it."""
+    import pipeline.preprocess.page as page_module
     from pipeline.extract import ExtractOptions, extract_receipt
+    from pipeline.preprocess.clean import flatten_illumination
     from samples.generator import generate
 
+    if not stretched:
+        monkeypatch.setattr(page_module, "flatten_illumination",
+                            lambda grey, height, faint_print=False: flatten_illumination(grey, height))
     sample = generate(1700034, "photo")
     extraction = extract_receipt(sample.name, sample.data, ExtractOptions()).extraction
     primary = next(r for r in extraction.readings if r.variant != "lines")
-    assert not any("Heure" in line.text for line in primary.lines)
+    assert any("Heure" in line.text for line in primary.lines) == stretched
     assert extraction.ok, extraction.error_message
     assert extraction.fields.date.isoformat() == sample.truth["date"]
     assert extraction.fields.time == sample.truth["time"]
@@ -948,6 +955,7 @@ def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(see
     assert covered_share(laid, found) >= 0.92 and covered_share(found, laid) >= 0.9, (found, laid)
 
 
+
 @pytest.mark.parametrize("seed, how", [
     (7100078, "min_area_rect"),  # the only outline trusted ran along the `=====` under the items
     (7100106, "quad"),  # the edges supported best an outline whose top ran along the bold total
@@ -992,3 +1000,65 @@ def test_a_side_along_the_papers_border_has_no_paper_beyond_it():
     assert paper_beyond(whiteness, texture, paper, surface) < 0.2
     assert paper_beyond(whiteness, texture, along_rule, surface) >= 0.5
 
+
+# --- faded print ------------------------------------------------------------------------------
+
+
+def faded_page(*, faint: int = 205, texture: bool = False) -> np.ndarray:
+    """A paper of dark lines of print with a block of faded lines above them (a thermal
+    ticket's header, ink at `faint` on paper at 245) and, with `texture`, a patch of light
+    speckle beside the print as a table's grain left in the crop."""
+    page = np.full((900, 700), 245, np.uint8)
+    for i, text in enumerate(("BEAUTY SUCCESS", "15B RUE SAINT-MARTIN", "37000 TOURS")):
+        cv2.putText(page, text, (40, 70 + 50 * i), cv2.FONT_HERSHEY_SIMPLEX, 1.0, faint, 2, cv2.LINE_AA)
+    for i in range(8):
+        cv2.putText(page, f"ARTICLE NUMERO {i} 12,{i}0", (40, 330 + 50 * i), cv2.FONT_HERSHEY_SIMPLEX,
+                    1.0, 40, 2, cv2.LINE_AA)
+    if texture:
+        rng = np.random.default_rng(5)
+        for _ in range(400):
+            x, y = int(rng.integers(560, 690)), int(rng.integers(20, 880))
+            cv2.circle(page, (x, y), int(rng.integers(1, 6)), int(rng.integers(195, 225)), -1)
+    return cv2.GaussianBlur(page, (3, 3), 0)
+
+
+def test_faded_print_is_stretched_to_survive_binarisation():
+    """A 600-dpi scan's faded header came out mid-grey under the page's ink level, and
+    Tesseract's global threshold read it as blank paper (`B RUE SAINT-MAR`, no shop name)."""
+    from pipeline.preprocess.clean import flatten_illumination
+
+    grey = faded_page()
+    header, body = (slice(40, 170), slice(30, 600)), (slice(300, 720), slice(30, 600))
+    plain = flatten_illumination(grey, 22.0)
+    stretched = flatten_illumination(grey, 22.0, faint_print=True)
+    assert np.percentile(plain[header], 1) > 128  # what Otsu would drop whole
+    assert np.percentile(stretched[header], 1) < 64  # now the faded letters' cores are dark
+    dark = flatten_illumination(faded_page(faint=40), 22.0)  # the same header printed dark
+    assert (stretched[header] < 128).sum() > 0.6 * (dark[header] < 128).sum()
+    # the dark print and the paper are left as they were
+    assert np.array_equal(stretched[body], plain[body])
+    assert np.percentile(stretched[header], 50) >= 250  # the paper between letters stays white
+
+
+def test_a_light_texture_beside_the_print_is_not_stretched():
+    """A patch of table as light as faded ink holds no letters in rows: stretching it would
+    give Tesseract words of grain (`LE KIOSQUE` read `LINE |`)."""
+    from pipeline.preprocess.clean import flatten_illumination
+
+    grey = faded_page(faint=40, texture=True)
+    assert np.array_equal(flatten_illumination(grey, 22.0, faint_print=True), flatten_illumination(grey, 22.0))
+    # the same patch beside faded print: the print is stretched, the patch is not
+    grey = faded_page(texture=True)
+    stretched = flatten_illumination(grey, 22.0, faint_print=True)
+    plain = flatten_illumination(grey, 22.0)
+    assert np.percentile(stretched[40:170, 30:500], 1) < 64
+    assert np.array_equal(stretched[300:880, 600:700], plain[300:880, 600:700])
+
+
+def test_a_600_dpi_scan_with_a_faded_header_reads_its_shop_name_and_street():
+    """scan-fine-700009: its header (`BEAUTY SUCCESS CENTRE`, `15B RUE SAINT-MARTIN`) faded
+    to a third of the body's contrast was lost to Tesseract's threshold."""
+    truth, image = decoded_sample(700009, "scan_fine")
+    page = prepare(image)
+    text = ocr_text(page)
+    assert truth["retailer"]["name"] in text and truth["retailer"]["address"] in text, text

@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess.text import find_glyphs, ink_mask
+
 RATIO_PAPER = 200  # grey / background is stored as ratio x this, leaving room above the paper
 ZERO_CORNER = 0.1  # share of a glyph's height at its top and bottom where an oval is narrower
 ZERO_INSET = 0.12  # share of its width by which an oval's top and bottom rows are inset on each side
@@ -22,6 +24,17 @@ MAX_MARK_SCATTER = 0.22  # character heights: a separator's marks lie on one lin
 # letters, not a rule: letters' bodies 0.46-0.99 beside their merged feet in a blurred photo;
 # a rule's neighbours are blank but for a pen's stroke or the crossbars of `#####` (0.2-0.4)
 RULE_NEIGHBOURS = 0.45
+# Faded print (a thermal ticket's header, a scan of a washed-out receipt): where the darkest
+# ink within FAINT_WINDOW character heights would come out lighter than FAINT_INK under the
+# page's own levels, Tesseract's global threshold drops it (a shop name read as blank paper).
+# There the ink level is taken locally, so that darkest ink comes out at FAINT_DARKEST.
+FAINT_WINDOW = 3.0
+FAINT_INK = 128
+FAINT_DARKEST = 32
+NO_PRINT = 0.9  # a window whose darkest pixel is this close to the paper holds no print
+FAINT_ZONE = 1.5  # character heights: narrower zones are the halo round the print, not print
+FAINT_GLYPHS = 6  # letters in rows a zone must hold: a table's texture beside the paper holds none
+FAINT_GRID = 0.25  # the zones are found on a grid this fraction of the page's size
 
 
 def page_background(image: np.ndarray, char_height: float) -> np.ndarray:
@@ -41,8 +54,12 @@ def page_background(image: np.ndarray, char_height: float) -> np.ndarray:
     return background
 
 
-def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
-    """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255."""
+def flatten_illumination(grey: np.ndarray, char_height: float, *, faint_print: bool = False) -> np.ndarray:
+    """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255.
+
+    With `faint_print`, zones of faded print are stretched by their own ink level
+    (`faint_ink_levels`); the legibility measure leaves it off: a faded receipt is judged
+    as it is."""
     background = page_background(grey, char_height)
     # all in 8 bits: paper comes out near RATIO_PAPER, a lookup table then stretches it
     ratio = cv2.divide(grey, np.maximum(background, 1), scale=RATIO_PAPER)
@@ -56,8 +73,46 @@ def flatten_illumination(grey: np.ndarray, char_height: float) -> np.ndarray:
     else:
         ink = 0.0
     ink = min(ink, 0.6 * paper)
+    local = faint_ink_levels(grey, ratio, char_height, paper, ink) if faint_print and char_height > 0 else None
+    if local is not None:
+        out = (ratio.astype(np.float32) - local) * (255.0 / np.maximum(paper - local, 1.0))
+        return np.clip(out, 0, 255).astype(np.uint8)
     levels = (np.arange(256, dtype=np.float32) - ink) * (255.0 / max(paper - ink, 1.0))
     return cv2.LUT(ratio, np.clip(levels, 0, 255).astype(np.uint8))
+
+
+def faint_ink_levels(grey: np.ndarray, ratio: np.ndarray, char_height: float, paper: float,
+                     ink: float) -> np.ndarray | None:
+    """The ink level per pixel (`ratio`'s scale) where print is faded, `ink` elsewhere; None
+    when no zone of the page is faded print.
+
+    The darkest pixel within a few character heights says how dark the print there is. A
+    zone where it is too light to survive binarisation, and wider than the halo round the
+    print, must hold letters in rows (found on `grey` by a local threshold): a patch of
+    table beside the paper is as light and holds none."""
+    h, w = ratio.shape[:2]
+    k = int(FAINT_WINDOW * max(char_height, 8)) | 1
+    darkest = cv2.erode(cv2.blur(ratio, (3, 3)), cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    f = FAINT_GRID if min(h, w) >= 64 else 1.0
+    small = cv2.resize(darkest, None, fx=f, fy=f, interpolation=cv2.INTER_AREA).astype(np.float32) if f < 1 \
+        else darkest.astype(np.float32)
+    shown = (small - ink) * (255.0 / max(paper - ink, 1.0))  # as the page's own levels would show it
+    zone = ((shown >= FAINT_INK) & (small <= NO_PRINT * paper)).astype(np.uint8)
+    side = max(3, int(round(FAINT_ZONE * char_height * f)))
+    zone = cv2.morphologyEx(zone, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    kept = np.zeros(count, bool)
+    for i in range(1, count):
+        x, y, zw, zh = (int(v / f) for v in stats[i, :4])
+        glyphs = find_glyphs(ink_mask(grey[y:y + zh, x:x + zw], block=k, c=8))
+        kept[i] = len(glyphs.stats) >= FAINT_GLYPHS and 0.5 * char_height <= glyphs.char_height <= 3 * char_height
+    if not kept.any():
+        return None
+    # the level that shows the zone's darkest ink at FAINT_DARKEST, never darker than the page's
+    t = FAINT_DARKEST / 255.0
+    local = np.where(np.take(kept, labels), np.maximum((small - t * paper) / (1 - t), ink), ink).astype(np.float32)
+    local = cv2.GaussianBlur(local, (0, 0), max(k * f / 4, 0.5))
+    return cv2.resize(local, (w, h), interpolation=cv2.INTER_LINEAR) if f < 1 else local
 
 
 def binarise(clean: np.ndarray) -> np.ndarray:

@@ -226,7 +226,7 @@ def clean_page(receipt: np.ndarray, grey: np.ndarray, char_height: float,
         coloured, underlines = find_colour_strokes(receipt, char_height)
         if coloured.any():
             grey = remove_colour_pen(receipt, grey, coloured, char_height)
-    clean = flatten_illumination(grey, char_height)
+    clean = flatten_illumination(grey, char_height, faint_print=True)
     steps.append("flatten")
     unerased = None
     if char_height > 0:
