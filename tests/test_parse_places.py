@@ -283,3 +283,22 @@ def test_a_footer_dated_like_a_slip_names_no_shop():
     text = "139 RUE DU COMMERCE\n98000 MONACO\nCOUPE 29,40\nTOTAL 29,40\nCB 29,40\nMONTANT 29,40\n" \
            "LE 25/01/2026 A 12H09\nCOIFFEUSE MARIE"
     assert parse_receipt(lines_from_text(text)).retailer.name is None
+
+
+@pytest.mark.parametrize("street, address", [
+    ("ZILES PORTES DU SUD", "ZI LES PORTES DU SUD"),  # a 600-dpi scan's large print (scan-fine-700022)
+    ("ZACDU GRAND PRE", "ZAC DU GRAND PRE"), ("RUEDE LA PAIX", "RUE DE LA PAIX"),
+])
+def test_a_site_type_glued_to_its_particle_above_the_postal_code_is_the_address(street, address):
+    fields = parse_receipt(lines_from_text(f"MR BRICOLAGE PLUS\n{street}\n69002 LYON\nTEL: 0490009899\nTOTAL 12,00"))
+    assert fields.retailer.address == address and fields.retailer.name == "MR BRICOLAGE PLUS"
+
+
+@pytest.mark.parametrize("text, address", [
+    ("SALON ZILES\nZILES\n69002 LYON", None),  # nothing after it: no road's name
+    ("ZADEL BEAUTE\n12 RUE DE LA PAIX\n69002 LYON", "12 RUE DE LA PAIX"),  # the name, not above the code
+    ("ZADEL BEAUTE\n69002 LYON", None),  # the first line is the name, even just above the code
+])
+def test_no_space_is_put_in_a_word_that_only_starts_like_a_glued_road(text, address):
+    fields = parse_receipt(lines_from_text(text + "\nTOTAL 12,00"))
+    assert fields.retailer.address == address

@@ -37,6 +37,10 @@ STREET_NUMBERED = re.compile(rf"\b{_NUMBER}{_BEFORE_STREET}(?:{STREET_WORDS})\b"
 # and its name, a shopping centre or a business park, never a shop's name, even numberless and first
 ROAD_NAME = re.compile(r"^(?:(?:RUE|AVENUE|BOULEVARD|ROUTE|CHEMIN|ALLEE|IMPASSE|QUAI)\s+(?:DE|DU|DES|D'|LA|LE|LES)\b"
                        r"|(?:CENTRE\s+(?:COMMERCIAL|CIAL)|C\.?\s?CIAL|CCIAL|ZAC|ZI|ZA)\s)")
+# `ZILES PORTES DU SUD`: a site's or a road's type glued to the particle after it, the space
+# lost; with more words after it, just above the postal code line (where the street stands)
+GLUED_ROAD = re.compile(r"^(?P<type>ZAC|ZA|ZI|RUE|AVENUE|ROUTE|CHEMIN|ALLEE|IMPASSE|QUAI)"
+                        r"(?=(?:DES|DE|DU|LES|LA|LE)\s+[A-Z])", re.IGNORECASE)
 # Above the postal code line, `29 LES HAUTS DE ...`: a number then words is the street.
 NUMBER_THEN_WORDS = re.compile(r"^\d{1,4}\s?(?:BIS|TER|B|A)?\s?,?\s+[A-Z'\-]{2,}(?:\s+[A-Z'\-.]+)+$")
 POSTAL = re.compile(
@@ -386,6 +390,8 @@ def find_address(lines: list[TextLine], place: Place | None) -> tuple[str, int] 
         j = place.line - 1
         if j >= 0 and NUMBER_THEN_WORDS.match(lines[j].labels) and not PHONE.search(lines[j].digits):
             return lines[j].raw.strip(" ,"), j
+        if j >= 0 and j != first and GLUED_ROAD.match(lines[j].raw.strip(" ,")):
+            return GLUED_ROAD.sub(r"\g<type> ", lines[j].raw.strip(" ,"), count=1), j
     for i in range(limit):
         line = lines[i]
         if "TEL" in line.labels or find_date_matches(line.digits) or site_name(i):
