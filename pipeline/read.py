@@ -80,8 +80,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #  46: on a textured surface, an outline with more paper beyond a side, or lying inside one
 #      whose sides are where the speckle ends, is no paper;
 #  47: zones of faded print (letters in rows too light for Tesseract's threshold) stretched by
-#      their own ink level)
-READER_VERSION = "47"
+#      their own ink level;
+#  48: ... on pages read whole (scans, image PDFs) only)
+READER_VERSION = "48"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -59,7 +59,7 @@ def flatten_illumination(grey: np.ndarray, char_height: float, *, faint_print: b
 
     With `faint_print`, zones of faded print are stretched by their own ink level
     (`faint_ink_levels`); the legibility measure leaves it off: a faded receipt is judged
-    as it is."""
+    as it is, and so does the preparation of a photographed paper (see `clean_page`)."""
     background = page_background(grey, char_height)
     # all in 8 bits: paper comes out near RATIO_PAPER, a lookup table then stretches it
     ratio = cv2.divide(grey, np.maximum(background, 1), scale=RATIO_PAPER)

@@ -226,7 +226,10 @@ def clean_page(receipt: np.ndarray, grey: np.ndarray, char_height: float,
         coloured, underlines = find_colour_strokes(receipt, char_height)
         if coloured.any():
             grey = remove_colour_pen(receipt, grey, coloured, char_height)
-    clean = flatten_illumination(grey, char_height, faint_print=True)
+    # Faded print is stretched on a page read whole (a scan, an image PDF): under a scanner's
+    # even light, pale ink is the print's own. On a photographed paper it is mostly blur,
+    # glare or shadow, which Tesseract reads better as it is than stretched with the grain.
+    clean = flatten_illumination(grey, char_height, faint_print="whole_image" in steps)
     steps.append("flatten")
     unerased = None
     if char_height > 0:
