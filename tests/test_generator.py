@@ -168,3 +168,11 @@ def test_committed_scan_is_legible_to_tesseract() -> None:
     compact = text.replace(" ", "")
     assert truth["total"].replace(".", ",") in compact or truth["total"] in compact, text
     assert truth["retailer"]["postal_code"] in compact, text
+
+
+def test_every_opt_in_scenario_can_be_asked_of_a_corpus():
+    """`scan_fine` was left out of the opt-in weights: a corpus asked for it raised KeyError."""
+    from samples.generator import CORPUS_WEIGHTS, OPT_IN_WEIGHTS
+
+    assert set(SCENARIOS) <= set(CORPUS_WEIGHTS) | set(OPT_IN_WEIGHTS)
+    assert [s.scenario for s in islice(corpus(10, seed=4, scenarios=["scan_fine"]), 1)] == ["scan_fine"]
