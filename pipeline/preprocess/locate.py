@@ -461,17 +461,15 @@ def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool
         if other is outline:
             continue
         if textured:
-            # an edge-drawn outline lies a pixel or two outside the paper, where the speckle is
-            # read on both sides: only one spilling well beyond the other is outshone
-            if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
-                    and covered_share(outline.corners, other.corners) < SPILL_SHARE):
-                return True
-            # ... and one lying inside another whose every side is where the speckle ends was
-            # drawn by the print (a printed rule, a bold total across the paper)
-            if (outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE
-                    and covered_share(outline.corners, other.corners) >= NESTED_SHARE
-                    and covered_share(other.corners, outline.corners) < NESTED_SHARE):
-                return True
+            if outline.side < WEAK_TEXTURE_SIDE and other.side >= MIN_TEXTURE_SIDE:
+                inside = covered_share(outline.corners, other.corners)
+                # an edge-drawn outline lies a pixel or two outside the paper, where the speckle
+                # is read on both sides: only one spilling well beyond the other is outshone;
+                # and one lying inside a larger one whose every side is where the speckle ends
+                # was drawn by the print (a printed rule, a bold total across the paper)
+                if inside < SPILL_SHARE or (inside >= NESTED_SHARE
+                                            and covered_share(other.corners, outline.corners) < NESTED_SHARE):
+                    return True
             # a shadow across the speckle leaves neither outline its evidence: one lying inside
             # another whose every side steps far more has a side across the paper (a bold name)
             if (max(outline.side, other.side) < WEAK_TEXTURE_SIDE
