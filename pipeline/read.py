@@ -81,8 +81,11 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #      whose sides are where the speckle ends, is no paper;
 #  47: zones of faded print (letters in rows too light for Tesseract's threshold) stretched by
 #      their own ink level;
-#  48: ... on pages read whole (scans, image PDFs) only)
-READER_VERSION = "48"
+#  48: ... on pages read whole (scans, image PDFs) only;
+#  49: ... an outline inside one whose sides are where the speckle ends yields to it even when
+#      it covers more than 80 % of it (a shadowed header cut off), unless it is that outline
+#      drawn a pixel or two wider (90 %))
+READER_VERSION = "49"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

@@ -960,13 +960,17 @@ def test_on_granite_in_shadow_an_outline_whose_side_crosses_the_paper_yields(see
 @pytest.mark.parametrize("seed, how", [
     (7100078, "min_area_rect"),  # the only outline trusted ran along the `=====` under the items
     (7100106, "quad"),  # the edges supported best an outline whose top ran along the bold total
+    # held-out seed 97: the edges supported best an outline whose top ran under the fuel line,
+    # a sixth of the paper above it (a shadowed header) cut off
+    (9700119, "quad"),
 ])
 def test_on_granite_an_outline_with_paper_beyond_a_side_is_no_paper(seed, how):
     """Held-out more_shops seed 71: on lit granite, a rectangle drawn by the print inside the
     paper was trusted and the header above it cut off (no shop name, street or postal code).
     Beyond its top lies more paper (as white, blank or busier than the speckle), where the
     paper's own border has granite beyond; and an outline whose every side is where the
-    speckle ends outshines one lying inside it whose sides are not."""
+    speckle ends outshines one lying inside it whose sides are not, unless it is the same
+    outline drawn a pixel or two wider (covering 90 % of it or more)."""
     from pipeline.preprocess.locate import covered_share
     from samples.generator import generate
 

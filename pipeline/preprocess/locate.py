@@ -45,6 +45,8 @@ SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured
 WEAK_TEXTURE_SIDE = 0.3  # on a textured surface, an outline with less of its sides on the speckle's end ...
 SPILL_SHARE = 0.85  # ... and less than this share of it inside an outline whose sides are, spills over the surface
 NESTED_SHARE = 0.8  # on a plain surface, an outline around another covering this share of it ...
+# an outline this much of whose area another covers is that one, drawn a pixel or two wider
+SAME_OUTLINE = 0.9
 STRONGER_STEP = (4.0, 20.0)  # ... whose sides step this many times more, and at least this much, is a board
 # On a textured surface, an outline with a side beyond which the paper goes on (as white as just
 # inside it, and blank or busier than the surface's speckle) along this share of its length, at
@@ -468,7 +470,7 @@ def outshone(outline: Outline, others: list[Outline], *, textured: bool) -> bool
                 # and one lying inside a larger one whose every side is where the speckle ends
                 # was drawn by the print (a printed rule, a bold total across the paper)
                 if inside < SPILL_SHARE or (inside >= NESTED_SHARE
-                                            and covered_share(other.corners, outline.corners) < NESTED_SHARE):
+                                            and covered_share(other.corners, outline.corners) < SAME_OUTLINE):
                     return True
             # a shadow across the speckle leaves neither outline its evidence: one lying inside
             # another whose every side steps far more has a side across the paper (a bold name)
