@@ -7,7 +7,10 @@ forensics cost a photo ~35 ms more), and the legibility figures while the first 
 page. The work is the same whatever the count:
 with one thread it runs in order, in the caller's thread, and gives the same results.
 (Reading a page's two halves side by side was measured and dropped: Tesseract reads a
-band apart from its page differently, so the reading would depend on the cut.)
+band apart from its page differently, so the reading would depend on the cut. Cut at the
+blank row nearest the middle, it took Tesseract's time on a photo from 0.39 to 0.24 s, and
+on 840 photos of seven seeds gained 20 fields and lost 37: the top half's lines change too,
+and a line just under the cut is found worse.)
 
 Workers scale on processes, one core each (`receipts worker` sets one thread); the
 in-process modes (`receipts run`, `receipts extract`, the embedded API) have the
