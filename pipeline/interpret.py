@@ -22,7 +22,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields, Tender
 
-PARSER_VERSION = "82"
+PARSER_VERSION = "83"
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)
 GLUED = 0.6  # ...and when it has at least this share of the first's words (PP-OCR may drop spaces)
 SURER = 0.05  # a second reading this much more confident than the first replaces it
@@ -160,7 +160,8 @@ def same_code_misread(first: str | None, second: str | None) -> bool:
 
 def name_mended(first: str, second: str) -> str | None:
     """`first` mended by a second reading of its line that shows what Tesseract gets wrong
-    in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or one letter misread
+    in shop names: an apostrophe it lost (`STYL HAIR`, `COIFFAND CO`) or read as a quote mark
+    (`QUICK" EAT`), or one letter misread
     (`NOCTBELLE`), or more where each word they change becomes a French or English word
     (`WATSON CAPILLATRE` by `MAISON CAPILLAIRE`). Words and letters the second reading lacks
     stay: a stray letter of the table (`A BELLE MECHE`) looks like a chain's (`U CITY MARCHE`,
@@ -181,6 +182,8 @@ def name_mended(first: str, second: str) -> str | None:
             out += [("", bare[i]) for i in range(i1, i2)]
         elif op == "insert" and target[j1:j2] == "'" and 0 < i1 < len(bare):
             out.append(("'", ""))
+        elif op == "replace" and target[j1:j2] == "'" and bare[i1:i2] in QUOTE_MARKS and 0 < i1 < len(bare) - 1:
+            out.append(("'", bare[i1]))  # its apostrophe read as a quote mark (`QUICK" EAT`)
         elif op == "insert" and i1 in spaces and skipped_word(target[j1:j2]):
             words += 1
             out.append((target[j1:j2] if first.isupper() else target[j1:j2].lower(), ""))
@@ -197,16 +200,24 @@ def name_mended(first: str, second: str) -> str | None:
             mended += " " + mark  # the word Tesseract skipped; the space after it is the first's
         elif mark:
             mended += mark
+            i += len(ch)  # the quote mark the apostrophe stands for
         else:
             mended += (" " if i in spaces and not mended.endswith("'") else "") + ch
             i += 1
     if words and (words > 1 or letters or any(mark == "'" for mark, _ in out)):
         return None  # a skipped word is put back only where nothing else differs
-    if letters > 1 and not all(is_word(b) for a, b in zip(first.split(), mended.split()) if a != b):
+    # word by word, an apostrophe parting words as a space does (`L ATELIER` mended `L'ATELIER`)
+    pairs = list(zip(apart(first), apart(mended)))
+    if letters > 1 and not all(is_word(b) for a, b in pairs if a != b):
         return None  # more than one letter changed, unless into words (`WATSON CAPILLATRE`)
-    if any(a != b and a.upper() in FRENCH_PARTICLES for a, b in zip(first.split(), mended.split())):
+    if any(a != b and a.upper() in FRENCH_PARTICLES for a, b in pairs):
         return None  # `LE BISTROT DU MARCHE` read `DO` by PP-OCR: a particle is read right, or mended apart
     return mended if mended != first else None
+
+
+def apart(name: str) -> list[str]:
+    """A name's words, parted by spaces, apostrophes and what an apostrophe is read as."""
+    return [w for w in re.split("[\\s'" + "".join(QUOTE_MARKS) + "]+", name) if w]
 
 
 def skipped_word(letters: str) -> bool:
@@ -230,6 +241,7 @@ def spaces_dropped(first: str, second: str) -> bool:
 
 
 AS_LETTERS = str.maketrans(LETTER_LOOKALIKES)
+QUOTE_MARKS = {'"', "“", "”", "‘", "’", "`", "´"}  # what an apostrophe is read as
 
 
 def garbled_replaced(first: str, second: str) -> str | None:

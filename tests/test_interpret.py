@@ -169,6 +169,11 @@ def test_a_doubtful_name_yields_to_the_second_engine_but_not_to_one_without_its_
     ("NOCTBELLE SALON", "NOCIBELLE SALUN", None),  # two letters, not all into words
     ("SUPERETTE OÙ PORT", "SUPERETTE DU PORT", "SUPERETTE DU PORT"),  # two side by side, into a word
     ("LE BISTROT DU MARCHE", "LE BISTROT DO MARCHE", None),  # a particle read right is not unmade
+    ('QUICK" EAT', "QUICK'EAT", "QUICK'EAT"),  # an apostrophe read as a quote mark (seed 127)
+    ("L’ ATELIER DU PORT", "L'ATELIERDUPORT", "L'ATELIER DU PORT"),  # ... the words after it kept apart
+    ("L ATELIER DU PORT", "L'ATELIER DU PORT", "L'ATELIER DU PORT"),  # its words counted apart of it
+    ('QUICK" EAT', "QUICK EAT", None),  # a quote mark the second reading lacks: no apostrophe seen
+    ('"LA BELLE', "'LA BELLE", None),  # before the first letter: no apostrophe inside a name
 ])
 def test_a_name_is_mended_only_where_tesseract_is_known_to_slip(first, second, mended):
     assert name_mended(first, second) == mended

@@ -16,7 +16,7 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
     (rf"{_NUM}\s*(?:DE\s*)?TICKET\s*:?\s*{_VALUE}", 1.0),
     (rf"\bTICK\.?\s*:?\s*{_VALUE}", 0.95),
     (rf"\bR[EO]?C+[EIO]{{1,2}}PT\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),  # RECEIPT, `Reccipt`, `Rocoipt`
-    (rf"\bFACTURE\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),
+    (rf"\bFACTUR[EC]\s*{_NUM}?\s*:?\s*{_VALUE}", 0.95),  # `Facturc`: an E read as C
     (rf"{_NUM}\s*(?:DE\s*)?FACTURE\s*:?\s*{_VALUE}", 0.95),
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
     # a restaurant's bill: `Note n° 1587`, `Note : 1587`, `Addition n° 1587`
