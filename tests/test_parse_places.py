@@ -232,6 +232,7 @@ def test_a_bracket_closing_nothing_after_a_shop_name_is_the_paper_edge():
     ("SIRET 83177678C00954", "83177678600954"),  # a 6 read as C: the check keys tell it from a 0
     ("SIRET: G63 266 O58 00520", "66326665800520"),  # G and O for 6
     ("Sirot : 602653446 00073", "60265344600073"),  # the label's E read as O
+    ("Siret 247 010 135 ©0413", "24701013500413"),  # a blurred 0 read as a copyright sign (seed 83)
     ("SIRET : NON COMMUNIQUE", None),
 ])
 def test_siret_read_with_letters_for_digits(line, siret):

@@ -467,6 +467,10 @@ def test_siren_is_not_a_siret():
         # a 6 read as 0 on both lines: the VAT number's key (53 is 884456328's) picks the digit
         ("Siret 884 450 328 00340", "TVA INTRA : FR53884450328", "88445632800340"),
         ("Siret 884 450 328 00340", "TVA INTRA : FR00884450328", "88445032800340"),  # no SIREN fits: as read
+        # two zeros misread in the SIREN, on both lines (seed 101): its Luhn key and the VAT
+        # number's choose between the zero repairs; a dash read before the number
+        ("SIRET -19470678600494", "TVA INTRA : FR74164709786", "10470078600494"),
+        ("SIRET 19470678600494", "TVA INTRA : FR11164709786", "19470678600494"),  # no key fits: as read
     ],
 )
 def test_a_siret_with_misread_zeros_is_repaired_by_its_check_keys(printed, extra, expected):

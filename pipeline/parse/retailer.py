@@ -47,12 +47,14 @@ POSTAL = re.compile(
     r"(?<![\d.,/])(?:F-?\s?)?(?P<code>(?:\d{2}|2[AB])\s?\d{3})(?![\d.,/])\s*,?\s*(?P<city>[A-Z][A-Z' \-]*[A-Z])?"
 )
 CITY_BEFORE = re.compile(r"(?P<city>[A-Z][A-Z' \-]*[A-Z])\s*\(?\s*(?P<code>\d{5})\s*\)?$")
-SIRET_LABELLED = re.compile(r"S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*(?P<num>\d[\d .]{12,22}\d)")  # `Sirot`
+# `Sirot`; a dash or a speck read before the number (`SIRET -19470678600494`)
+SIRET_LABELLED = re.compile(r"S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*[-~]?\s*(?P<num>\d[\d .]{12,22}\d)")
 # After a SIRET label, letters that are digits misread (`G63 266 O58 00520`, `83177678C00954`)
 # (a thermal 6 is read as G, O or C as often as a 0 is read as O); the check keys choose
+# (and a blurred 0 as a copyright sign: `247 010 135 ©0413`)
 SIRET_LOOKALIKES = {"O": "06", "D": "0", "C": "06", "Q": "0", "G": "6", "S": "5", "B": "8",
-                    "I": "1", "L": "1", "Z": "2", "T": "7"}
-SIRET_AFTER_LABEL = re.compile(r"(S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*)([\dODCQGSBILZT][\dODCQGSBILZT .]{12,22}[\dODCQGSBILZT])")
+                    "I": "1", "L": "1", "Z": "2", "T": "7", "©": "0"}
+SIRET_AFTER_LABEL = re.compile(r"(S[I1L]R[EO][TN]\s*(?:N[O°]?\.?)?\s*:?\s*[-~]?\s*)([\dODCQGSBILZT©][\dODCQGSBILZT© .]{12,22}[\dODCQGSBILZT©])")
 # not glued to a letter: a card slip's application id (`A0000000421010`, read `A60000004210610`)
 SIRET_GROUPED = re.compile(r"(?<![\dA-Z])(?P<num>\d{3} ?\d{3} ?\d{3} ?\d{5})(?![\d,.])")
 PHONE = re.compile(r"(?<!\d)(?:\+33\s?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")  # not inside a longer number (a SIRET)
@@ -162,13 +164,14 @@ def vat_keys(lines: list[TextLine]) -> set[int]:
 
 
 def keyed_siren(head: str, keys: set[int]) -> str | None:
-    """The one SIREN a single digit away from `head` that passes both its Luhn key and a
-    VAT number's key, or None: `884450328` with `FR53`, read for 884456328 on both lines.
+    """The one SIREN a single digit away from `head`, or some of its 6/8/9 away from zeros,
+    that passes both its Luhn key and a VAT number's key, or None: `884450328` with `FR53`,
+    read for 884456328 on both lines; `194706786` with `FR74` for 104700786.
 
     Luhn alone leaves one candidate per position (nine); the VAT key, a check modulo 97,
     keeps the right one and, more than nine times in ten, no other (else None)."""
     found = {head[:i] + d + head[i + 1:] for i in range(len(head)) for d in "0123456789"
-             if d != head[i]}
+             if d != head[i]} | {v for _, v in zero_variants(head)}
     found = {v for v in found if luhn_ok(v) and vat_key(v) in keys}
     return found.pop() if len(found) == 1 else None
 
