@@ -45,9 +45,9 @@ SIDE_OFFSETS = (4.0, 10.0)  # work pixels from a side where its step is measured
 WEAK_TEXTURE_SIDE = 0.3  # on a textured surface, an outline with less of its sides on the speckle's end ...
 SPILL_SHARE = 0.85  # ... and less than this share of it inside an outline whose sides are, spills over the surface
 NESTED_SHARE = 0.8  # on a plain surface, an outline around another covering this share of it ...
+STRONGER_STEP = (4.0, 20.0)  # ... whose sides step this many times more, and at least this much, is a board
 # an outline this much of whose area another covers is that one, drawn a pixel or two wider
 SAME_OUTLINE = 0.9
-STRONGER_STEP = (4.0, 20.0)  # ... whose sides step this many times more, and at least this much, is a board
 # On a textured surface, an outline with a side beyond which the paper goes on (as white as just
 # inside it, and blank or busier than the surface's speckle) along this share of its length, at
 # both distances, runs across the paper: along a printed rule or a bold total, the header cut off
