@@ -40,6 +40,22 @@ def test_photo_is_read_once_then_served_from_the_store(tmp_path, monkeypatch):
     assert store.count_readings(first.extraction.sha256) == 1
 
 
+def test_a_full_size_phone_photo_is_read_with_its_letters_brought_down():
+    """A 12-megapixel photo as the camera took it (4032 x 3024, letters ~40 px): not refused
+    for its pixels, and read at the pipeline's own letter size like a smaller one."""
+    from samples.generator import generate
+
+    sample = generate(1, "photo_12mp")
+    result = extract_receipt(sample.name, sample.data, ExtractOptions())
+    extraction = result.extraction
+    assert extraction.ok, extraction.error_message
+    assert extraction.legibility.text_height > 30
+    fields = extraction.fields
+    assert str(fields.total) == sample.truth["total"]
+    assert fields.date.isoformat() == sample.truth["date"]
+    assert fields.retailer.postal_code == sample.truth["retailer"]["postal_code"]
+
+
 BROKEN = json.loads((SAMPLES / "broken" / "expected.json").read_text())
 
 

@@ -98,6 +98,8 @@ def test_scenario_decodes_as_announced(scenario: str) -> None:
         assert "e_ticket" in sample.truth["markers"]
     elif scenario in ("photo", "underlined", "rephoto", "lookalike", "edited", "card_slip"):
         assert sample.kind == "jpeg" and 1500 <= max(pages[0].shape) <= 3000
+    elif scenario == "photo_12mp":
+        assert sample.kind == "jpeg" and pages[0].shape == (4032, 3024)
     if scenario == "card_slip":
         assert sample.truth["markers"] == ["card_slip"] and sample.truth["items"] == []
     if scenario == "duplicata":

@@ -96,16 +96,21 @@ def crumple(paper: np.ndarray, alpha: np.ndarray, rng: random.Random, nrng: np.r
 
 
 def photograph(paper: np.ndarray, alpha: np.ndarray, rng: random.Random, *, tilt: float = 1.0,
-               light: float = 1.0, blur: float | None = None) -> tuple[np.ndarray, np.ndarray, dict]:
-    """A phone photo of the paper lying on a surface: (RGB image, paper->photo homography, capture facts)."""
+               light: float = 1.0, blur: float | None = None, height: int | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, dict]:
+    """A phone photo of the paper lying on a surface: (RGB image, paper->photo homography, capture facts).
+
+    `height` fixes the photo's long side (4032: a 12-megapixel camera kept at full size);
+    by default it is 1600-2900 px, the size most apps and sites scale an upload to."""
     nrng = np.random.default_rng(rng.getrandbits(32))
     crumpled = rng.random() < 0.35
     if crumpled:
         paper, alpha = crumple(paper, alpha, rng, nrng)
     ph, pw = alpha.shape
-    out_h = rng.randrange(1600, 2900, 16)
+    out_h = rng.randrange(1600, 2900, 16) if height is None else height
     out_w = out_h * 3 // 4
-    scale = min(out_h * rng.uniform(0.72, 0.93) / ph, out_w * rng.uniform(0.55, 0.85) / pw, 1.8)
+    finer = max(1.0, out_h / 2900)  # the same lens and hand on a larger sensor: blur and shake in more pixels
+    scale = min(out_h * rng.uniform(0.72, 0.93) / ph, out_w * rng.uniform(0.55, 0.85) / pw, 1.8 * finer)
     cx = out_w / 2 + rng.uniform(-0.06, 0.06) * out_w
     cy = out_h / 2 + rng.uniform(-0.04, 0.04) * out_h
     theta = math.radians(rng.uniform(-5, 5) * tilt)
@@ -131,13 +136,13 @@ def photograph(paper: np.ndarray, alpha: np.ndarray, rng: random.Random, *, tilt
     field, shadowed = _light(rng, nrng, out_h, out_w, light * rng.uniform(0.4, 1.0))
     field = cv2.cvtColor(np.clip(field * 128, 0, 255).astype(np.uint8), cv2.COLOR_GRAY2RGB)
     img = cv2.multiply(img, field, scale=1 / 128)
-    sigma = rng.uniform(0.4, 1.3) if blur is None else blur
+    sigma = rng.uniform(0.4, 1.3) * finer if blur is None else blur
     if sigma > 0:
         k = 2 * math.ceil(2 * sigma) + 1
         img = cv2.GaussianBlur(img, (k, k), sigma)
     shake = rng.random() < 0.15
     if shake:  # a little hand shake
-        k = rng.randint(3, 6)
+        k = round(rng.randint(3, 6) * finer)
         kernel = np.zeros((k, k), np.float32)
         cv2.line(kernel, (0, rng.randint(0, k - 1)), (k - 1, rng.randint(0, k - 1)), 1.0, 1)
         img = cv2.filter2D(img, -1, kernel / kernel.sum())

@@ -21,11 +21,12 @@ from .photograph import photograph, photograph_screen, scan
 from .render import Paper, render_paper, to_rgb
 
 SCENARIOS = ("photo", "scan", "pdf_text", "pdf_image", "card_slip", "duplicata", "underlined", "rephoto",
-             "lookalike", "edited", "screen", "more_shops", "scan_fine")
+             "lookalike", "edited", "screen", "more_shops", "scan_fine", "photo_12mp")
 # photos of the tickets the main mix lacks: restaurant bills, bakeries, filling stations, items in a titled table
 MORE_SHOPS = ("restaurant", "bakery", "fuel", "table")
 PAIRS = ("rephoto", "lookalike")
 FINE_SCAN_DPI = 600
+FULL_SIZE_PHOTO = 4032  # a 12-megapixel phone camera's long side (4032 x 3024), uploaded as taken
 SECTORS = ("salon", "supermarket", "fastfood", "diy", "beauty")
 SECTOR_WEIGHTS = (55, 20, 7, 7, 11)
 PHONES = (("Apple", "iPhone 13"), ("Apple", "iPhone 15 Pro"), ("samsung", "SM-A536B"), ("Xiaomi", "Redmi Note 12"),
@@ -245,6 +246,12 @@ def build(seed: int, scenario: str) -> list[GeneratedSample]:
         img, _, info = scan(ticket.rgb, ticket.paper.alpha, rng, FINE_SCAN_DPI)
         data = _jpeg(img, rng, rng.randint(75, 92), exif_phone=False, dpi=FINE_SCAN_DPI, info=info)
         return [_sample(name, scenario, "jpeg", data, info, ticket=ticket, paper_id=pid)]
+    if scenario == "photo_12mp":
+        # the photo as the camera took it, not scaled down by an app: letters ~30-45 px tall;
+        # left out of the default mixes (`--mix photo_12mp:1`)
+        ticket = print_ticket(rng, purchase, scenario)
+        return [_sample(name, scenario, "jpeg", *_photo_bytes(ticket, rng, height=FULL_SIZE_PHOTO), ticket=ticket,
+                        paper_id=pid)]
     if scenario == "card_slip":
         ticket = print_ticket(rng, purchase, scenario, slip=True)
         return [_sample(name, scenario, "jpeg", *_photo_bytes(ticket, rng), ticket=ticket, paper_id=pid)]
