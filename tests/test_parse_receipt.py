@@ -765,6 +765,19 @@ def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
     assert fields.retailer.name == name
 
 
+def test_a_chain_named_by_an_item_line_under_a_short_header_is_not_the_shop():
+    """photo-12mp-13100043: `SHAMPOO` (a salon chain) in the second item line, within the
+    first six lines, was taken for the chain's name line, and its price ended the search
+    for the name above it: the shop had no name."""
+    fields = parse_receipt(lines_from_text(
+        "GRAIN DE BEAUTE COIFFURE\nCoiffeur - Visagiste\n170B RUE D'ANTIBES\n59000 LILLE\n"
+        "KERAST. NUTR 2*43,30 86,60\nREDKEN ALL SOFT SHAMPOO 3 24,70\nTOTAL TTC 111,30\n12.03.25 12:28"))
+    assert fields.retailer.name == "GRAIN DE BEAUTE COIFFURE"
+    chain = parse_receipt(lines_from_text("MERCI DE VOTRE VISITE\nSHAMPOO\n12 RUE DE LA PAIX\n75002 PARIS\n"
+                                          "COUPE 24,70\nTOTAL 24,70\n12.03.25 12:28"))
+    assert chain.retailer.name == "SHAMPOO"  # the chain's own line, above the first amount, still is
+
+
 @pytest.mark.parametrize("body, items", [
     # the count column before a starred price, and titles whose words ran together
     ("Article Qté Total\nYAOURT NATURE X8 1 *2,10\nCOMTE AOP 200G 3 *15.60",

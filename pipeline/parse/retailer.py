@@ -116,6 +116,7 @@ BENEFICIARY_LINE = re.compile(
     r"^\s*(?:(?:NOM|CLIENTE?|BENEFICIAIRE|ADHERENTE?|PATIENTE?)\b[\w\s]{0,12}[:\-]|(?:MME|MLLE|MADAME|MONSIEUR)\b)"
 )
 
+PRICED = re.compile(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)")  # an amount: the header has ended
 MONEY_LABEL = re.compile(r"^(?:SOUS[\s\-]*)?TOTAL\b|^NET A PAYER|^A PAYER|^MONTANT\b|^RENDU|^ESPECES")
 CEDEX = re.compile(r"\s+CEDEX(?:\s+\d+)?$")
 
@@ -432,8 +433,11 @@ def names_chain(labels: str) -> bool:
 
 
 def _brand_line(lines: list[TextLine], taken: set[int]) -> int | None:
-    """The first header line naming a known chain."""
+    """The first header line naming a known chain, above the first amount (an item line
+    may name one: `REDKEN ALL SOFT SHAMPOO 3 24,70` under a short header)."""
     for i in range(min(NAME_SPAN, len(lines))):
+        if PRICED.search(lines[i].digits):
+            return None
         if i not in taken and not NOT_NAME.search(lines[i].labels) and names_chain(lines[i].labels):
             return i
     return None
@@ -704,7 +708,7 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
         if _looks_like_noise(line):
             continue
         up = line.labels
-        if re.search(r"\d+[.,]\s?\d{2}\b|\d\s?(?:€|EUR\b)", line.digits) or (MONEY_LABEL.search(up) and i != brand):
+        if PRICED.search(line.digits) or (MONEY_LABEL.search(up) and i != brand):
             break  # reached the items or the totals (the top of the ticket is missing; `TOTAL ACCESS` is a chain)
         if is_tagline(line) and trade is None and speck is None and SHOP_TRADE.search(up):
             trade = line_name(line), i  # `BOULANGERIE PATISSERIE` over the street: a bakery named by its trade
