@@ -109,6 +109,15 @@ def test_a_total_the_items_and_two_of_its_lines_agree_on_is_not_read_again():
     assert dict(lines_to_recheck(TESSERACT, parse_receipt(TESSERACT)))[5] is True  # 39,56: items disagree
 
 
+def test_item_prices_whose_comma_was_read_as_a_mark_are_read_again():
+    """photo-12mp-13100049: `RITUEL FUSIO-DOSE E3%50` (13,50) was left out of the lines
+    re-read when the items did not add up, so they never did; a semicolon likewise."""
+    lines = (*TESSERACT[:3], line("RITUEL FUSIO-DOSE E3%50", 160), line("KER.GENESIS SERUM 32; 99", 200),
+             *TESSERACT[4:])
+    picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
+    assert picks[3] is True and picks[4] is True
+
+
 def test_decorative_rows_do_not_make_a_crisp_receipt_illegible():
     from pipeline.errors import IllegibleError
     from pipeline.read import check_confidence
