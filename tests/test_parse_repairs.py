@@ -196,6 +196,7 @@ def test_items_whose_every_price_is_damaged_are_recovered_from_the_vouched_total
 
 @pytest.mark.parametrize("line, method", [
     ("TICKET RESTO 73,50", "meal_voucher"), ("GIFT CARD 73,50", "other"), ("CHO 73,50", "cheque"),
+    ("MEAL VOUCHER 73,50", "meal_voucher"), ("LUNCHEON VOUCHERS 73,50", "meal_voucher"),  # more-shops-10300038
     ("FSPECES 80,00", "cash"), ("CB EMV 73,50", "card"),
     ("CARTS BLEUE 73,50", "card"), ("ESPFCES 80,00", "cash"),  # a payment word with one letter misread
 ])
