@@ -116,6 +116,7 @@ def test_the_gap_line_keeps_its_quantity():
     ("Tickot: 42722", "42722"), ("Reccipt #90103", "90103"),  # label letters misread
     ("N° 0004 -048274", "0004-048274"), ("FACTURE N° F2024- 38424", "F2024-38424"),  # spaces at the hyphen
     ("Trans. 7139 Caisse 4", "7139"), ("Rocoipt #80162", "80162"),  # a thermal e closed into an o
+    ("Trans, 54121/\"Caisse 10", "54121"),  # its dot read as a comma (more-shops-10300026)
     ("FACTURE K° F2026-82952", "F2026-82952"),  # the N of N° read as K (seed 71)
     ("Facturc N° 3067", "3067"),  # an E read as C (more_shops seed 97)
     ("WN” 0001-014421 |", "0001-014421"), ("RP CRT LS LA N° 0006-067703", "0006-067703"),  # N° and the start misread

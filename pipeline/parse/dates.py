@@ -155,10 +155,21 @@ DAY_DIGITS = str.maketrans("OIL", "011")
 MONTH_WORD = re.compile(r"(?<![A-Z])[A-Z]{5,9}(?![A-Z])")
 
 
+MISREAD_TWICE = 7  # a word this long may have two letters of its month misread (`SOPTOMBRE`)
+
+
 def _month_spelled(m: re.Match) -> str:
-    """A word one letter away from a long month name, spelled as that month (same length)."""
+    """A word one letter away from a long month name, spelled as that month (same length);
+    or two letters away, when the word is long and every month that near is the same one
+    (`SOPTOMBRE`: SEPTEMBRE and SEPTEMBER)."""
     word = m.group()
-    return word if word in MONTHS else one_letter_from(word, LONG_MONTHS) or word
+    if word in MONTHS:
+        return word
+    near = one_letter_from(word, LONG_MONTHS)
+    if near is None and len(word) >= MISREAD_TWICE:
+        twice = [v for v in LONG_MONTHS if len(v) == len(word) and sum(a != b for a, b in zip(v, word)) <= 2]
+        near = twice[0] if twice and len({MONTHS[v] for v in twice}) == 1 else None
+    return near or word
 
 
 def find_dates(s: str) -> list[date]:

@@ -21,7 +21,7 @@ TICKET_LABELS: tuple[tuple[str, float], ...] = (
     (rf"\bTRANSACTION\s*{_NUM}?\s*:?\s*{_VALUE}", 0.8),
     # a restaurant's bill: `Note n° 1587`, `Note : 1587`, `Addition n° 1587`
     (rf"\b(?:NOTE|ADDITION)\s*(?:{_NUM}\s*:?|:)\s*{_VALUE}", 0.8),
-    (rf"\bTRANS\.?\s*{_NUM}?\s*:?\s*{_VALUE}", 0.75),
+    (rf"\bTRANS[.,]?\s*{_NUM}?\s*:?\s*{_VALUE}", 0.75),
     (rf"\bTK\s*{_NUM}?\s*:?\s*{_VALUE}", 0.85),
     (rf"\bTIC\s*:?\s*{_VALUE}", 0.8),
     (rf"\bREF(?:ERENCE)?\s*(?:VENTE|TICKET)?\s*{_NUM}?\s*:?\s*{_VALUE}", 0.6),
