@@ -100,6 +100,8 @@ def test_scenario_decodes_as_announced(scenario: str) -> None:
         assert sample.kind == "jpeg" and 1500 <= max(pages[0].shape) <= 3000
     elif scenario == "photo_12mp":
         assert sample.kind == "jpeg" and pages[0].shape == (4032, 3024)
+    elif scenario == "logo_codes":
+        assert sample.kind == "jpeg" and 1500 <= max(pages[0].shape) <= 3000
     if scenario == "card_slip":
         assert sample.truth["markers"] == ["card_slip"] and sample.truth["items"] == []
     if scenario == "duplicata":
@@ -178,3 +180,22 @@ def test_every_opt_in_scenario_can_be_asked_of_a_corpus():
 
     assert set(SCENARIOS) <= set(CORPUS_WEIGHTS) | set(OPT_IN_WEIGHTS)
     assert [s.scenario for s in islice(corpus(10, seed=4, scenarios=["scan_fine"]), 1)] == ["scan_fine"]
+
+
+def test_logo_codes_print_pictures_that_hold_no_text():
+    """A logo over the name, a barcode and/or a QR code under the ticket: drawn on the paper
+    (it gets taller), absent from the ticket's text and from its truth."""
+    import random
+
+    from samples.generator.content import make_purchase
+    from samples.generator.scenarios import print_ticket
+
+    purchase = make_purchase(random.Random(5), "salon")
+    plain = print_ticket(random.Random(9), purchase, "photo")
+    pictured = print_ticket(random.Random(9), purchase, "logo_codes", graphics=True)
+    styles = [line.style for line in pictured.lines]
+    assert {"barcode", "qr"} & set(styles)
+    assert all(line.text(pictured.width) == "" for line in pictured.lines if line.style in ("logo", "barcode", "qr"))
+    assert pictured.truth["retailer"] == plain.truth["retailer"] and pictured.truth["ticket"] == plain.truth["ticket"]
+    # each picture takes GRAPHIC_LEADS lines of print: the paper is that much taller
+    assert pictured.paper.grey.shape[0] > plain.paper.grey.shape[0] + 3 * pictured.paper.text_height

@@ -21,7 +21,7 @@ __all__ = ["GeneratedSample", "PAIRS", "SCENARIOS", "corpus", "generate", "gener
 CORPUS_WEIGHTS = {"photo": 34, "scan": 12, "pdf_text": 6, "pdf_image": 5, "card_slip": 6, "duplicata": 6,
                   "underlined": 13, "rephoto": 6, "lookalike": 6, "edited": 6}
 # Opt-in scenarios, left out of the usual mix so that existing corpus seeds keep their bytes.
-OPT_IN_WEIGHTS = {"screen": 3, "more_shops": 6, "scan_fine": 3, "photo_12mp": 6}
+OPT_IN_WEIGHTS = {"screen": 3, "more_shops": 6, "scan_fine": 3, "photo_12mp": 6, "logo_codes": 6}
 USUAL_MIX = tuple(CORPUS_WEIGHTS)
 
 

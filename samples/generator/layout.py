@@ -16,6 +16,9 @@ from .content import Purchase
 from .places import STAFF
 
 WIDTHS = (32, 40, 42, 44, 48)
+GRAPHICS = ("logo", "barcode", "qr")
+LOGO_SKIP = {"DE", "DU", "DES", "LA", "LE", "LES", "ET", "&", "L'", "D'", "AU", "AUX"}
+QR_INVITES = ("Donnez-nous votre avis !", "Votre avis compte :", "Votre ticket en ligne :", "Suivez-nous")
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,13 @@ class PrintLine:
     right: str = ""
     mid: str = ""
     center: str = ""
-    style: str = ""  # "", "bold", "tall" (double height), "big" (double height and width), "rule" (separator)
+    style: str = ""  # "", "bold", "tall" (double height), "big" (double height and width), "rule" (separator),
+    #                  or a printed picture of `center`: "logo", "barcode" (Code 128), "qr" (see GRAPHICS)
     tag: str = ""  # "item:2", "total", "date"... lets the photographer find a line
 
     def text(self, width: int) -> str:
+        if self.style in GRAPHICS:
+            return ""  # a picture, no text
         if self.center:
             return self.center.center(width).rstrip()
         out = self.left
@@ -261,8 +267,27 @@ def layout_service(p: Purchase, rng: random.Random, out: list[PrintLine]) -> Non
         out.append(PrintLine(left=rng.choice(("Pompe n° ", "POMPE ", "Pompe : ")) + str(rng.randint(1, 12))))
 
 
+def layout_graphics(p: Purchase, rng: random.Random, out: list[PrintLine]) -> None:
+    """What many tills print besides text: the shop's logo above its name (an emblem with its
+    initials, or a pictogram), and under the ticket a barcode of the till and ticket numbers,
+    a QR code (a survey, the e-ticket), or both."""
+    if rng.random() < 0.8:
+        words = [w for w in p.shop.name.replace("'", "' ").split() if w not in LOGO_SKIP and w[0].isalpha()]
+        initials = "".join(w[0] for w in words[:3]) or p.shop.name[:2]
+        out.insert(0, PrintLine(center=initials, style="logo"))
+    kind = rng.choice(("barcode", "qr", "both", "barcode"))
+    if kind in ("barcode", "both"):
+        out.append(PrintLine())
+        out.append(PrintLine(center=f"{p.till % 1000:03d}{p.ticket % 10**9:09d}", style="barcode"))
+    if kind in ("qr", "both"):
+        out.append(PrintLine(center=rng.choice(QR_INVITES)))
+        slug = "".join(c for c in p.shop.name.lower() if c.isalnum())[:16]
+        out.append(PrintLine(center=f"https://ticket.{slug}.fr/t/{p.till % 1000:03d}{p.ticket % 10**9:09d}", style="qr"))
+
+
 def layout_receipt(p: Purchase, rng: random.Random, *, duplicata: bool = False, e_ticket: bool = False,
-                   card_block: bool | None = None, table: bool = False) -> tuple[list[PrintLine], dict, int]:
+                   card_block: bool | None = None, table: bool = False,
+                   graphics: bool = False) -> tuple[list[PrintLine], dict, int]:
     """Lines of a full till ticket, what was printed, and the width in characters."""
     # Each section draws from its own stream, so one till prints two purchases the same way.
     base = rng.getrandbits(64)
@@ -296,6 +321,8 @@ def layout_receipt(p: Purchase, rng: random.Random, *, duplicata: bool = False, 
         out.append(_sep(sep, width))
     cb = rng.random() < 0.3 if card_block is None else card_block
     layout_footer(p, section(5), width, out, printed, cb and not e_ticket)
+    if graphics:
+        layout_graphics(p, section(7), out)
     return out, printed, width
 
 

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .layout import PrintLine
+from .layout import GRAPHICS, PrintLine
 
 FONT_DIR = "/usr/share/fonts/truetype"
 # (regular, bold, monospaced)
@@ -29,6 +29,7 @@ FORGER_FONTS = ("dejavu/DejaVuSans.ttf", "liberation/LiberationSans-Regular.ttf"
                 "liberation/LiberationSerif-Regular.ttf", "dejavu/DejaVuSerif.ttf")
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+GRAPHIC_LEADS = {"logo": 3, "barcode": 3, "qr": 6}  # lines of print each picture takes, its margins included
 
 
 @lru_cache(maxsize=256)
@@ -56,7 +57,7 @@ def _fits(lines: list[PrintLine], reg: ImageFont.FreeTypeFont, bold: ImageFont.F
     gap = reg.size * 0.6
     mid_end = pw * (width_chars - 11) / width_chars
     for line in lines:
-        if line.style == "rule":
+        if line.style == "rule" or line.style in GRAPHICS:
             continue
         f = bold if line.style in ("bold", "tall", "big") else reg
         sx = 2 if line.style == "big" else 1
@@ -87,7 +88,7 @@ def render_paper(lines: list[PrintLine], width_chars: int, rng: random.Random, *
         size -= max(1, size // 25)
     lead = int(size * rng.uniform(1.18, 1.42))
     asc, desc = reg.getmetrics()
-    heights = [lead * (2 if line.style in ("tall", "big") else 1) for line in lines]
+    heights = [lead * (2 if line.style in ("tall", "big") else GRAPHIC_LEADS.get(line.style, 1)) for line in lines]
     top = rng.randint(30, 90)
     height = top + sum(heights) + rng.randint(60, 160) + bottom_extra
     width = pw + 2 * margin
@@ -97,6 +98,10 @@ def render_paper(lines: list[PrintLine], width_chars: int, rng: random.Random, *
     gap = size * 0.6
     mid_end = pw * (width_chars - 11) / width_chars
     for line, h in zip(lines, heights):
+        if line.style in GRAPHICS:
+            draw_graphic(mask, line, (margin, y, margin + pw, y + h), lead, bold_path, rng)
+            y += h
+            continue
         f = bold if line.style in ("bold", "tall", "big") else reg
         if line.style == "rule" and line.left:  # separators run across the paper whatever the font
             reps = max(1, int(len(line.left) * pw / max(reg.getlength(line.left), 1)))
@@ -135,6 +140,66 @@ def render_paper(lines: list[PrintLine], width_chars: int, rng: random.Random, *
     ink = np.asarray(mask, dtype=np.float32) / 255.0
     paper.grey, paper.alpha = _thermal(ink, rng, fade)
     return paper
+
+
+def draw_graphic(mask: Image.Image, line: PrintLine, box: Box, lead: int, bold_path: str, rng: random.Random) -> None:
+    """Print a picture of `line.center` centred in `box` (the print width, its lines' height):
+    a logo (an inverted or ringed emblem of the initials, or a pictogram without letters),
+    a Code 128 barcode or a QR code, in the printer's dots."""
+    import barcode
+    import segno
+
+    x0, y0, x1, y1 = box
+    cx, h = (x0 + x1) // 2, y1 - y0
+    draw = ImageDraw.Draw(mask)
+    if line.style == "barcode":
+        modules = barcode.get("code128", line.center).build()[0]
+        unit = max(2, int((x1 - x0) * rng.uniform(0.55, 0.85) / len(modules)))
+        left = cx - unit * len(modules) // 2
+        top, bottom = y0 + lead // 3, y1 - lead // 3
+        for i, bit in enumerate(modules):
+            if bit == "1":
+                draw.rectangle((left + i * unit, top, left + (i + 1) * unit - 1, bottom), fill=255)
+        return
+    if line.style == "qr":
+        matrix = segno.make(line.center, error="m").matrix
+        unit = max(2, int((h - lead) / len(matrix)))
+        left, top = cx - unit * len(matrix) // 2, y0 + (h - unit * len(matrix)) // 2
+        for r, row in enumerate(matrix):
+            for c, bit in enumerate(row):
+                if bit:
+                    draw.rectangle((left + c * unit, top + r * unit, left + (c + 1) * unit - 1,
+                                    top + (r + 1) * unit - 1), fill=255)
+        return
+    kind = rng.choice(("badge", "ring", "picto"))
+    top, bottom = y0 + lead // 4, y1 - lead // 3
+    size = bottom - top
+    if kind == "picto":  # scissors, a leaf or a star: no letters
+        shape = rng.choice(("scissors", "leaf", "star"))
+        r = size // 2
+        if shape == "scissors":
+            for dx in (-1, 1):
+                draw.ellipse((cx + dx * r // 2 - r // 4, bottom - r // 2, cx + dx * r // 2 + r // 4, bottom),
+                             outline=255, width=max(3, r // 8))
+                draw.line((cx + dx * r // 2, bottom - r // 2, cx - dx * r // 3, top), fill=255, width=max(3, r // 7))
+        elif shape == "leaf":
+            draw.ellipse((cx - r // 2, top, cx + r // 2, bottom), fill=255)
+            draw.line((cx, top + r // 4, cx, bottom - r // 4), fill=0, width=max(2, r // 10))
+        else:
+            points = [(cx + (r if k % 2 == 0 else r // 2.4) * np.sin(k * np.pi / 5),
+                       top + r - (r if k % 2 == 0 else r // 2.4) * np.cos(k * np.pi / 5)) for k in range(10)]
+            draw.polygon(points, fill=255)
+        return
+    letters = font(bold_path, max(12, int(size * 0.62)))
+    tw = int(letters.getlength(line.center))
+    half = max(tw // 2 + size // 3, size // 2)
+    if kind == "badge":  # the initials in white on a black plate
+        draw.rounded_rectangle((cx - half, top, cx + half, bottom), radius=size // 5, fill=255)
+        draw.text((cx, (top + bottom) // 2), line.center, font=letters, fill=0, anchor="mm")
+    else:  # the initials in a thick ring
+        draw.ellipse((cx - max(half, size // 2), top, cx + max(half, size // 2), bottom), outline=255,
+                     width=max(3, size // 12))
+        draw.text((cx, (top + bottom) // 2), line.center, font=letters, fill=255, anchor="mm")
 
 
 def _thermal(ink: np.ndarray, rng: random.Random, fade: float | None) -> tuple[np.ndarray, np.ndarray]:

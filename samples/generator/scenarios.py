@@ -21,7 +21,7 @@ from .photograph import photograph, photograph_screen, scan
 from .render import Paper, render_paper, to_rgb
 
 SCENARIOS = ("photo", "scan", "pdf_text", "pdf_image", "card_slip", "duplicata", "underlined", "rephoto",
-             "lookalike", "edited", "screen", "more_shops", "scan_fine", "photo_12mp")
+             "lookalike", "edited", "screen", "more_shops", "scan_fine", "photo_12mp", "logo_codes")
 # photos of the tickets the main mix lacks: restaurant bills, bakeries, filling stations, items in a titled table
 MORE_SHOPS = ("restaurant", "bakery", "fuel", "table")
 PAIRS = ("rephoto", "lookalike")
@@ -70,12 +70,13 @@ def seeded(seed: int, *parts: object) -> random.Random:
 
 def print_ticket(rng: random.Random, purchase: Purchase, scenario: str, *, slip: bool = False, duplicata: bool = False,
                  e_ticket: bool = False, font_index: int | None = None, layout_seed: int | None = None,
-                 table: bool = False) -> Ticket:
+                 table: bool = False, graphics: bool = False) -> Ticket:
     lrng = random.Random(layout_seed) if layout_seed is not None else rng
     if slip:
         lines, printed, width = layout_card_slip(purchase, lrng)
     else:
-        lines, printed, width = layout_receipt(purchase, lrng, duplicata=duplicata, e_ticket=e_ticket, table=table)
+        lines, printed, width = layout_receipt(purchase, lrng, duplicata=duplicata, e_ticket=e_ticket, table=table,
+                                               graphics=graphics)
     markers = ["card_slip"] if slip else ["duplicata"] if duplicata else ["e_ticket"] if e_ticket else []
     truth = truth_of(purchase, printed, scenario, markers)
     cachet = purchase.shop.sector == "salon" and not slip and rng.random() < 0.25
@@ -246,6 +247,11 @@ def build(seed: int, scenario: str) -> list[GeneratedSample]:
         img, _, info = scan(ticket.rgb, ticket.paper.alpha, rng, FINE_SCAN_DPI)
         data = _jpeg(img, rng, rng.randint(75, 92), exif_phone=False, dpi=FINE_SCAN_DPI, info=info)
         return [_sample(name, scenario, "jpeg", data, info, ticket=ticket, paper_id=pid)]
+    if scenario == "logo_codes":
+        # a logo above the shop's name, a barcode and/or a QR code under the ticket, as many
+        # tills print them; left out of the default mixes (`--mix logo_codes:1`)
+        ticket = print_ticket(rng, purchase, scenario, graphics=True)
+        return [_sample(name, scenario, "jpeg", *_photo_bytes(ticket, rng), ticket=ticket, paper_id=pid)]
     if scenario == "photo_12mp":
         # the photo as the camera took it, not scaled down by an app: letters ~30-45 px tall;
         # left out of the default mixes (`--mix photo_12mp:1`)
