@@ -765,6 +765,21 @@ def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
     assert fields.retailer.name == name
 
 
+@pytest.mark.parametrize("header, name", [
+    ("CHMP)\nHYPER MARCHE PLUS", "HYPER MARCHE PLUS"),  # a ringed emblem's initials, the ring read C
+    ("QD\nL'ATELIER COIFFURE", "L'ATELIER COIFFURE"),  # scissors drawn over the name, read as letters
+    ("CL |\nATELIER 21 |\nSalon de coiffure |", "ATELIER 21"),
+    ("MIM\nCOIFFURE MIXTE", "MIM"),  # a short name over its tagline stays the name
+    ("KIKO", "KIKO"),  # ... and alone over its address
+])
+def test_a_logo_read_as_a_few_capitals_yields_to_the_name_under_it(header, name):
+    """logo-codes seed 5: tills print a logo over the shop's name; Tesseract reads an emblem's
+    initials or a pictogram as two to four capitals, which were taken for the name."""
+    fields = parse_receipt(lines_from_text(f"{header}\n12 RUE DE LA PAIX\n75002 PARIS\nCOUPE 24,70\n"
+                                          "TOTAL 24,70\n12.03.25 12:28"))
+    assert fields.retailer.name == name
+
+
 def test_a_chain_named_by_an_item_line_under_a_short_header_is_not_the_shop():
     """photo-12mp-13100043: `SHAMPOO` (a salon chain) in the second item line, within the
     first six lines, was taken for the chain's name line, and its price ended the search

@@ -695,15 +695,44 @@ def line_name(line: TextLine) -> str:
 
 def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) -> tuple[str, int] | None:
     """The first meaningful header line above the address `block`: no greeting, tagline,
-    customer, phone, address, date or legal line (a known chain may sit anywhere in the header)."""
+    customer, phone, address, date or legal line (a known chain may sit anywhere in the header).
+    A logo's initials read as a word (`CHMP` over HYPER MARCHE PLUS, a pictogram read `QD`)
+    yield to a name line under them."""
     brand = _brand_line(lines, taken)
+    candidates = _name_candidates(lines, taken, block, brand)
+    first = next(candidates, None)
+    if first is None:
+        return None
+    if first[2] is not None or first[1] == brand or not logo_like(first[0]):
+        return first[:2]
+    second = next(candidates, None)
+    if second is not None and second[2] is None and sum(c.isalpha() for c in second[0]) >= MIN_NAME_AFTER_LOGO:
+        return second[:2]
+    return first[:2]
+
+
+LOGO_LETTERS = re.compile(r"[A-Z]{2,4}")  # an emblem's initials, read as one short word
+MIN_NAME_AFTER_LOGO = 5  # letters of the name line a logo's reading yields to
+
+
+def logo_like(name: str) -> bool:
+    """Two to four capitals alone: how a logo's initials or a pictogram read (the dictionaries
+    hold most such strings as abbreviations, so they cannot tell)."""
+    return bool(LOGO_LETTERS.fullmatch(name))
+
+
+def _name_candidates(lines: list[TextLine], taken: set[int], block: int | None, brand: int | None):
+    """The header's name candidates from the top, as (name, line, None); then the fallback,
+    if any, as (name, line, "fallback"): a doubted two-letter line, or the trade alone."""
     span = min(HEADER_SPAN, len(lines)) if block is None else block
     order = ([brand] if brand is not None else []) + list(range(span))
     speck: tuple[str, int] | None = None  # a doubted two-letter line: the name only if nothing else is
     trade: tuple[str, int] | None = None  # the trade alone atop the header: the name if no other line is
+    seen: set[int] = set()
     for i in order:
-        if i in taken:
+        if i in taken or i in seen:
             continue
+        seen.add(i)
         line = lines[i]
         if _looks_like_noise(line):
             continue
@@ -729,8 +758,10 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
             speck = name, i
             continue
         if len(name) >= 2:
-            return name, i
-    return speck or trade
+            yield name, i, None
+    fallback = speck or trade
+    if fallback is not None:
+        yield *fallback, "fallback"
 
 
 # `LE 25/01/26 A 12:09:41`: a card slip's date line; the terminal prints the merchant's
