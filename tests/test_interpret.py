@@ -111,11 +111,12 @@ def test_a_total_the_items_and_two_of_its_lines_agree_on_is_not_read_again():
 
 def test_item_prices_whose_comma_was_read_as_a_mark_are_read_again():
     """photo-12mp-13100049: `RITUEL FUSIO-DOSE E3%50` (13,50) was left out of the lines
-    re-read when the items did not add up, so they never did; a semicolon likewise."""
+    re-read when the items did not add up, so they never did; a semicolon likewise, and
+    a digit too many in the cents (`COUPE HOMME 30,060`, logo-codes-500037)."""
     lines = (*TESSERACT[:3], line("RITUEL FUSIO-DOSE E3%50", 160), line("KER.GENESIS SERUM 32; 99", 200),
-             *TESSERACT[4:])
+             line("COUPE HOMME 30,060", 220), *TESSERACT[4:])
     picks = dict(lines_to_recheck(lines, parse_receipt(lines)))
-    assert picks[3] is True and picks[4] is True
+    assert picks[3] is True and picks[4] is True and picks[5] is True
 
 
 def test_decorative_rows_do_not_make_a_crisp_receipt_illegible():
