@@ -147,6 +147,8 @@ def test_named_month_dates_with_misreads(text, expected):
     ("LE17082026 14157", [date(2026, 8, 17)]),  # a card slip's date, its separators lost (PP-OCR)
     ("LE 17082026", [date(2026, 8, 17)]),
     ("LE 12345678", []), ("IL JUIN", []), ("MOL JUL 2024", []),
+    ("29.01 26 14:42", [date(2026, 1, 29)]),  # the year's dot read as a space (logo-codes-500060)
+    ("29.01 26", []), ("PAIN 1.20 26 14:42", []),  # no time after it; no month 20
 ])
 def test_dates_with_their_separators_or_digits_lost_after_a_label(text, expected):
     assert find_dates(text) == expected

@@ -143,6 +143,7 @@ def test_the_city_comes_with_a_postal_code_only_the_second_reading_found():
     ("vier add LES CISEAUX D'OR", "LES CISEAUX D'OR"),  # lower-case debris before a capitals name
     ("PROX! CENTRE", "PROXI CENTRE"), ("CHEZ PAUL !", "CHEZ PAUL !"),  # an I read as a bang, not a bang
     ("COIFF*AND CO", "COIFF'AND CO"), ("PIZZA * 2", "PIZZA * 2"),  # an apostrophe read as a star, not a star
+    ("QUICK*' EAT", "QUICK'EAT"),  # ... as a star beside it (logo-codes-500028)
     ("chez MARIE COIFFURE", "chez MARIE COIFFURE"),  # a small word of the name
     ("mon Salon Beaute", "mon Salon Beaute"),  # a name in mixed case
     ("MAISON CAPILLATRE", "MAISON CAPILLAIRE"), ("SALON NATHALLE", "SALON NATHALIE"),  # an I read as T or L

@@ -39,6 +39,9 @@ NUMERIC_DMY = re.compile(
 )  # `06/07/202514:53`: a time glued to the year
 # `27/1 1/2024`: a month of two ones read apart (a monospace 1 is narrow, its neighbour far)
 SPLIT_MONTH_DMY = re.compile(r"(?<![\d.,])(?P<d>\d{1,2})\s?/\s?(?P<m>1\s[0-2])\s?/\s?(?P<y>\d{4}|\d{2})(?!\d)")
+# `29.01 26 14:42`: the second separator read as a space; the time after the year vouches for it
+SPACED_YEAR_DMY = re.compile(
+    r"(?<![\d.,])(?P<d>\d{1,2})[./-](?P<m>\d{1,2})\s(?P<y>\d{4}|\d{2})\s+(?=\d{1,2}[:H]\d{2}(?!\d))")
 PHONE = re.compile(r"(?<!\d)0[1-9]([\s.\-]?)\d{2}(?:\1\d{2}){3}(?!\d)")
 # A purchase date is recent: later years are misreads (`2064`), kept only when alone.
 PLAUSIBLE_YEARS_AHEAD = 1
@@ -124,6 +127,9 @@ def find_date_matches(s: str) -> list[DateMatch]:
             found.append(DateMatch(value, m.start(), m.end(), kind))
     for m in SPLIT_MONTH_DMY.finditer(s):
         if not overlaps(m.start(), m.end()) and (value := _make(m["d"], m["m"].replace(" ", ""), m["y"])):
+            found.append(DateMatch(value, m.start(), m.end(), "dmy"))
+    for m in SPACED_YEAR_DMY.finditer(s):
+        if not overlaps(m.start(), m.end()) and (value := _make(m["d"], m["m"], m["y"])):
             found.append(DateMatch(value, m.start(), m.end(), "dmy"))
     s = MONTH_WORD.sub(_month_spelled, s)  # `12 JUILLOT 2024`: one letter of the month misread
     s = DAY_LETTERS.sub(lambda m: m.group().translate(DAY_DIGITS), s)  # `OL JUL 2024`: the 1st

@@ -487,6 +487,7 @@ MIN_MISREAD_SHOP_WORD = 6  # letters a word must have to be taken for a shop's w
 def tidy_name(name: str) -> str:
     """A shop name without the lost apostrophes and trailing debris of its OCR."""
     name = NAME_TAIL_DEBRIS.sub("", name.replace("‘", "'").replace("’", "'").replace("`", "'"))
+    name = re.sub(r"(?<=\w)\*'|'\*(?=\w)", "'", name)  # `QUICK*' EAT`: one apostrophe read as two marks
     name = re.sub(r"(?<=\w)\s*'\s*(?=\w)", "'", name)  # `COIFF' AND CO`, `STYL ‘HAIR`
     if name.endswith(")") and name.count(")") > name.count("("):
         name = name[:-1]  # the paper's edge read as a bracket
