@@ -204,6 +204,8 @@ def test_a_shop_named_like_a_site_is_its_name_not_its_address():
     ("8 RUE VICTOR BASCH", "8 RUE VICTOR BASCH"), ("5 RUE HUGC", "5 RUE HUGC"),  # another name; no first name
     ("122 BIS QUAI DES BELG:S", "122 BIS QUAI DES BELGES"), ("3 rue du Chat:au", "3 rue du Chateau"),  # a letter read as a mark (seed 29)
     ("12 RUE DES RO:ES", "12 RUE DES RO:ES"), ("12 RUE ST.MARTIN", "12 RUE ST.MARTIN"),  # no street word: as read
+    ("153 RUE D' ANTIBES", "153 RUE D'ANTIBES"), ("5 rue d 'Italie", "5 rue d'Italie"),  # a space by the apostrophe
+    ("8 RUE DE L' ABBE GREGOIRE", "8 RUE DE L'ABBE GREGOIRE"),  # (logo_codes seed 11)
 ])
 def test_street_lines_are_tidied(raw, address):
     from pipeline.parse.retailer import tidy_address

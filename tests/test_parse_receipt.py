@@ -771,6 +771,7 @@ def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
     ("CL |\nATELIER 21 |\nSalon de coiffure |", "ATELIER 21"),
     ("MIM\nCOIFFURE MIXTE", "MIM"),  # a short name over its tagline stays the name
     ("KIKO", "KIKO"),  # ... and alone over its address
+    ("Cucm)\nU CITY MARCHE", "U CITY MARCHE"),  # a ring and initials read in small letters (seed 11)
 ])
 def test_a_logo_read_as_a_few_capitals_yields_to_the_name_under_it(header, name):
     """logo-codes seed 5: tills print a logo over the shop's name; Tesseract reads an emblem's

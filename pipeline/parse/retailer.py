@@ -656,6 +656,7 @@ def tidy_address(address: str) -> str:
         address = address[m.start() :]
     # `SAINT -MARTIN`: a space read on one side of a hyphen joining two words
     address = re.sub(r"(?<=[^\W\d_])(?:\s+-|-\s+)(?=[^\W\d_])", "-", address)
+    address = ELIDED_SPACED.sub(r"\1'", address)  # `RUE D' ANTIBES`: a space read beside the apostrophe
     words = address.split()
     while len(words) > 2 and (words[-1] in ("À", "à") or not any(ch.isalnum() for ch in words[-1])):
         words.pop()  # a speck or the paper's edge read as a lone À or `)`: no street name ends on them
@@ -667,6 +668,7 @@ def tidy_address(address: str) -> str:
     return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
 
 
+ELIDED_SPACED = re.compile(r"(?<![\w'])([DLdl])\s*'\s*(?=[^\W\d_])")
 STREET_HEADS = ("DES", "LES", "DU", "DE", "LA", "LE")  # the longer first
 MIN_STREET_REST = 5  # letters of the street word a glued particle may come before
 
@@ -712,12 +714,12 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
     return first[:2]
 
 
-LOGO_LETTERS = re.compile(r"[A-Z]{2,4}")  # an emblem's initials, read as one short word
+LOGO_LETTERS = re.compile(r"[A-Za-z]{2,4}")  # an emblem's initials, read as one short word (`CHMP`, `Cucm`)
 MIN_NAME_AFTER_LOGO = 5  # letters of the name line a logo's reading yields to
 
 
 def logo_like(name: str) -> bool:
-    """Two to four capitals alone: how a logo's initials or a pictogram read (the dictionaries
+    """Two to four letters alone: how a logo's initials or a pictogram read (the dictionaries
     hold most such strings as abbreviations, so they cannot tell)."""
     return bool(LOGO_LETTERS.fullmatch(name))
 
