@@ -34,9 +34,8 @@ POSTAL = re.compile(r"(?<![\w€])\d[\dOILSBGCDQ€]{4,5}(?![\w€])")
 POSTAL_DIGITS = 3  # of them, at least
 # a date, a time, or a date that lost its second separator (`LE 11 08/72026`: 17/08/2026)
 DATE_LIKE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{1,2}\s*[H:]\s*\d{2}|\b\d{1,2}\s*/\s*\d{5,6}\b")
-# a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`)
-# a price ending a line, its comma read as a mark (`32; 99`, `E3%50` for 13,50), lost or read apart,
-# or a digit too many in its cents (`30,060`)
+# a price at the end of a line, its separator read, misread or lost (`13,70`, `41,/9`, `135710`, `27 70`),
+# its comma read as a mark (`32; 99`, `E3%50` for 13,50), or a digit too many in its cents (`30,060`)
 PRICE_AT_END = re.compile(r"(?:\d\s*[,.:;/%]\s*\S?\d|\d[,.]\d{3}|\s\d{3,6}|\s\d{1,4}\s\d\d)\s*(?:€|EUR|[A-Z])?\s*$")
 ZERO_LOOKALIKES = re.compile(r"[689]")
 # a ticket's number opening with 6 or 8 after a zero-padded till number (`0003-671948`): its own padding zero

@@ -648,6 +648,9 @@ def _surname(first: str, word: str) -> str:
     return word
 
 
+ELIDED_SPACED = re.compile(r"(?<![\w'])([DLdl])\s*'\s*(?=[^\W\d_])")  # `D' ANTIBES`, `d 'Italie`
+
+
 def tidy_address(address: str) -> str:
     """A street line without the debris read before its number (`Sets ha 54 RUE ...`,
     `2 83 BOULEVARD ...`), with its particles' D and its words' misread letters restored."""
@@ -668,7 +671,6 @@ def tidy_address(address: str) -> str:
     return " ".join([words[0]] + [_surname(a, b) for a, b in zip(words, words[1:])])
 
 
-ELIDED_SPACED = re.compile(r"(?<![\w'])([DLdl])\s*'\s*(?=[^\W\d_])")
 STREET_HEADS = ("DES", "LES", "DU", "DE", "LA", "LE")  # the longer first
 MIN_STREET_REST = 5  # letters of the street word a glued particle may come before
 
@@ -696,6 +698,10 @@ def line_name(line: TextLine) -> str:
     return tidy_name(re.sub(r"^[^\wÀ-ÿ&']+|[^\wÀ-ÿ&'.)!]+$", "", repair_words(line.raw)).strip())
 
 
+LOGO_LETTERS = re.compile(r"[A-Za-z]{2,4}")  # an emblem's initials, read as one short word (`CHMP`, `Cucm`)
+MIN_NAME_AFTER_LOGO = 5  # letters of the name line a logo's reading yields to
+
+
 def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) -> tuple[str, int] | None:
     """The first meaningful header line above the address `block`: no greeting, tagline,
     customer, phone, address, date or legal line (a known chain may sit anywhere in the header).
@@ -712,10 +718,6 @@ def find_name(lines: list[TextLine], taken: set[int], block: int | None = None) 
     if second is not None and second[2] is None and sum(c.isalpha() for c in second[0]) >= MIN_NAME_AFTER_LOGO:
         return second[:2]
     return first[:2]
-
-
-LOGO_LETTERS = re.compile(r"[A-Za-z]{2,4}")  # an emblem's initials, read as one short word (`CHMP`, `Cucm`)
-MIN_NAME_AFTER_LOGO = 5  # letters of the name line a logo's reading yields to
 
 
 def logo_like(name: str) -> bool:

@@ -146,7 +146,7 @@ def draw_graphic(mask: Image.Image, line: PrintLine, box: Box, lead: int, bold_p
     """Print a picture of `line.center` centred in `box` (the print width, its lines' height):
     a logo (an inverted or ringed emblem of the initials, or a pictogram without letters),
     a Code 128 barcode or a QR code, in the printer's dots."""
-    import barcode
+    import barcode  # the `samples` extra, needed by these pictures only
     import segno
 
     x0, y0, x1, y1 = box
@@ -186,8 +186,9 @@ def draw_graphic(mask: Image.Image, line: PrintLine, box: Box, lead: int, bold_p
             draw.ellipse((cx - r // 2, top, cx + r // 2, bottom), fill=255)
             draw.line((cx, top + r // 4, cx, bottom - r // 4), fill=0, width=max(2, r // 10))
         else:
-            points = [(cx + (r if k % 2 == 0 else r // 2.4) * np.sin(k * np.pi / 5),
-                       top + r - (r if k % 2 == 0 else r // 2.4) * np.cos(k * np.pi / 5)) for k in range(10)]
+            radii = [r if k % 2 == 0 else r // 2.4 for k in range(10)]  # its points, then its hollows
+            points = [(cx + radii[k] * np.sin(k * np.pi / 5), top + r - radii[k] * np.cos(k * np.pi / 5))
+                      for k in range(10)]
             draw.polygon(points, fill=255)
         return
     letters = font(bold_path, max(12, int(size * 0.62)))
