@@ -86,8 +86,9 @@ from pipeline.values import DecodedDocument, Legibility, Line, PreparedPage, Rea
 #      it covers more than 80 % of it (a shadowed header cut off), unless it is that outline
 #      drawn a pixel or two wider (90 %);
 #  50: item prices whose comma was read as `;` or `%` are read again when the items do not add up;
-#  51: ... and those with a digit too many in their cents (`30,060`))
-READER_VERSION = "51"
+#  51: ... and those with a digit too many in their cents (`30,060`);
+#  52: the legibility's sharpness measured with faded print stretched by its own ink level)
+READER_VERSION = "52"
 GREEK_ZERO = str.maketrans({"θ": "0", "Θ": "0", "ø": "0", "Ø": "0"})
 PRIMARY_PSM = 6  # one uniform block of text: a till receipt's single column
 

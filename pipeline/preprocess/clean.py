@@ -58,8 +58,9 @@ def flatten_illumination(grey: np.ndarray, char_height: float, *, faint_print: b
     """Divide out the paper's lighting (shadows, vignetting), then stretch ink to 0 and paper to 255.
 
     With `faint_print`, zones of faded print are stretched by their own ink level
-    (`faint_ink_levels`); the legibility measure leaves it off: a faded receipt is judged
-    as it is, and so does the preparation of a photographed paper (see `clean_page`)."""
+    (`faint_ink_levels`). The legibility measure turns it on, so faded print is not judged
+    blurred (its faintness is the contrast figure's to judge); the preparation of a
+    photographed paper leaves it off (see `clean_page`)."""
     background = page_background(grey, char_height)
     # all in 8 bits: paper comes out near RATIO_PAPER, a lookup table then stretches it
     ratio = cv2.divide(grey, np.maximum(background, 1), scale=RATIO_PAPER)
