@@ -22,7 +22,7 @@ from pipeline.parse.words import is_word
 from pipeline.second_opinion import PADDED_GROUP, digits_of, is_figure, items_agree
 from pipeline.values import Line, Reading, ReceiptFields, Tender
 
-PARSER_VERSION = "90"
+PARSER_VERSION = "91"
 QUOTE_MARKS = {'"', "“", "”", "‘", "’", "`", "´"}  # what an apostrophe is read as
 WORD_BREAK = re.compile("[\\s'" + "".join(sorted(QUOTE_MARKS)) + "]+")
 CLEARER = 5.0  # an underlined line's name re-read whole replaces the first when this much more confident (0-100)

@@ -770,6 +770,7 @@ def test_a_trade_alone_atop_the_header_names_the_shop(header, name):
     ("QD\nL'ATELIER COIFFURE", "L'ATELIER COIFFURE"),  # scissors drawn over the name, read as letters
     ("CL |\nATELIER 21 |\nSalon de coiffure |", "ATELIER 21"),
     ("MIM\nCOIFFURE MIXTE", "MIM"),  # a short name over its tagline stays the name
+    ("ZEN\nINSTITUT DE BEAUTE", "ZEN"), ("INSTITUT DE BEAUTE", "INSTITUT DE BEAUTE"),  # the trade alone names it
     ("KIKO", "KIKO"),  # ... and alone over its address
     ("Cucm)\nU CITY MARCHE", "U CITY MARCHE"),  # a ring and initials read in small letters (seed 11)
 ])
